@@ -1,0 +1,2 @@
+//! The embedded fleet: a simulated multi-region world served over the real
+//! wire protocols on loopback.
