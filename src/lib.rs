@@ -4,4 +4,7 @@
 //! resolution), `sim` (the embedded fleet), and later `model`, `sources`,
 //! `control`, `app`, `ui` and `cli`.
 
+pub mod app;
+pub mod cli;
+pub mod config;
 pub mod sim;

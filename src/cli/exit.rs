@@ -1,0 +1,20 @@
+//! Exit codes, documented in the README: scripts rely on them.
+
+use std::process::ExitCode;
+
+/// Success.
+pub const OK: u8 = 0;
+/// A generic failure (the console could not start, an I/O error).
+pub const FAILURE: u8 = 1;
+/// Usage or configuration error.
+pub const USAGE: u8 = 2;
+
+/// Prints configuration errors and returns exit code 2.
+pub fn config_errors(errors: &crate::config::ConfigErrors) -> ExitCode {
+    eprintln!("{errors}");
+    let n = errors.0.len();
+    if n > 1 {
+        eprintln!("{n} problems found; nothing was started.");
+    }
+    ExitCode::from(USAGE)
+}

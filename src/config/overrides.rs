@@ -1,0 +1,102 @@
+//! The environment and command-line layers that sit on top of the file.
+
+use std::path::Path;
+
+use super::error::ConfigError;
+use super::resolve::EnvLookup;
+
+/// Values that win over the file: environment first, then CLI flags on top.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub theme: Option<String>,
+    pub keymap: Option<String>,
+    pub read_only: Option<bool>,
+    pub ascii: Option<bool>,
+}
+
+impl Overrides {
+    /// `OPSDECK_THEME`, `OPSDECK_KEYMAP`, `OPSDECK_READ_ONLY`, `OPSDECK_ASCII`,
+    /// and `NO_COLOR` (any non-empty value selects the `mono` theme).
+    pub fn from_env(env: EnvLookup<'_>) -> Result<Self, ConfigError> {
+        let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ok(Self {
+            theme: env("OPSDECK_THEME").or_else(|| no_color.then(|| "mono".to_string())),
+            keymap: env("OPSDECK_KEYMAP"),
+            read_only: bool_var(env, "OPSDECK_READ_ONLY")?,
+            ascii: bool_var(env, "OPSDECK_ASCII")?,
+        })
+    }
+
+    /// `other` wins where it says something.
+    pub fn then(self, other: Overrides) -> Self {
+        Self {
+            theme: other.theme.or(self.theme),
+            keymap: other.keymap.or(self.keymap),
+            read_only: other.read_only.or(self.read_only),
+            ascii: other.ascii.or(self.ascii),
+        }
+    }
+}
+
+fn bool_var(env: EnvLookup<'_>, name: &str) -> Result<Option<bool>, ConfigError> {
+    match env(name).as_deref() {
+        None | Some("") => Ok(None),
+        Some("1" | "true" | "yes" | "on") => Ok(Some(true)),
+        Some("0" | "false" | "no" | "off") => Ok(Some(false)),
+        Some(other) => Err(ConfigError::file(
+            Path::new("<environment>"),
+            format!("{name} is not a boolean"),
+        )
+        .found(format!("{other:?}"))
+        .valid("1, true, yes, on, 0, false, no or off")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_selects_mono_unless_a_theme_is_named() {
+        let env = |k: &str| (k == "NO_COLOR").then(|| "1".to_string());
+        assert_eq!(
+            Overrides::from_env(&env).ok().and_then(|o| o.theme),
+            Some("mono".into())
+        );
+        let env = |k: &str| match k {
+            "NO_COLOR" => Some("1".to_string()),
+            "OPSDECK_THEME" => Some("light".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            Overrides::from_env(&env).ok().and_then(|o| o.theme),
+            Some("light".into())
+        );
+    }
+
+    #[test]
+    fn cli_wins_over_env() {
+        let env = Overrides {
+            read_only: Some(false),
+            ..Default::default()
+        };
+        let cli = Overrides {
+            read_only: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(env.then(cli).read_only, Some(true));
+    }
+
+    #[test]
+    fn bad_boolean_names_the_variable() {
+        let env = |k: &str| (k == "OPSDECK_READ_ONLY").then(|| "maybe".to_string());
+        let err = Overrides::from_env(&env)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("OPSDECK_READ_ONLY") && err.contains("maybe"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,197 @@
+//! The resolved configuration: every default applied, every value checked.
+//! Serialize is for `opsdeck config check`; secrets print redacted.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use super::file::{ConfirmMode, Provider, Router};
+use super::secret::Secret;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    /// The file this came from; `None` when only built-in defaults apply.
+    pub source: Option<PathBuf>,
+    pub ui: Ui,
+    pub policy: Policy,
+    pub regions: Vec<Region>,
+    pub services: Vec<Service>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ui {
+    pub theme: String,
+    pub keymap: String,
+    pub ascii: bool,
+    pub max_fps: u32,
+    pub refresh: Refresh,
+    pub budget: Budget,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Refresh {
+    #[serde(with = "friendly")]
+    pub prometheus: std::time::Duration,
+    #[serde(with = "friendly")]
+    pub alertmanager: std::time::Duration,
+    #[serde(with = "friendly")]
+    pub billing: std::time::Duration,
+    pub stale_after_missed: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Budget {
+    pub monthly: Option<f64>,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Policy {
+    pub read_only: bool,
+    pub confirm: ConfirmMode,
+    pub typed_name_for_production: bool,
+    pub typed_name_above_objects: u32,
+    pub contexts: BTreeMap<String, ContextPolicy>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct ContextPolicy {
+    pub read_only: bool,
+    pub production: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Region {
+    pub name: String,
+    pub provider: Provider,
+    pub cloud_region: String,
+    pub production: bool,
+    pub clusters: Vec<Cluster>,
+    pub prometheus: Option<Prometheus>,
+    pub alertmanagers: Vec<Alertmanager>,
+    pub billing: Option<Billing>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cluster {
+    pub context: String,
+    pub kubeconfig: Option<PathBuf>,
+    /// Empty: every namespace.
+    pub namespaces: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Prometheus {
+    pub url: url::Url,
+    pub auth: Option<Auth>,
+    pub headers: BTreeMap<String, String>,
+    /// Label matcher substituted for `$region` in SLO queries.
+    pub selector: Option<String>,
+    #[serde(with = "friendly")]
+    pub timeout: std::time::Duration,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Auth {
+    Bearer(Secret),
+    Basic { username: String, password: Secret },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alertmanager {
+    pub url: url::Url,
+    /// Members of one HA cluster replicate silences between themselves.
+    pub ha_cluster: String,
+    pub auth: Option<Auth>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Billing {
+    Opencost {
+        url: url::Url,
+    },
+    AwsCostExplorer {
+        endpoint: Option<url::Url>,
+        region: String,
+        service_tag: String,
+        profile: Option<String>,
+    },
+    FocusCsv {
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub name: String,
+    pub namespace: String,
+    pub deployment: String,
+    pub capacity_rps_per_pod: Option<f64>,
+    pub replicas: Replicas,
+    pub alert_matchers: Vec<String>,
+    pub slo: Slo,
+    pub traffic: Traffic,
+    /// Per-region overrides, keyed by region name.
+    pub regions: BTreeMap<String, ServiceRegion>,
+}
+
+impl Service {
+    /// The deployment name in `region`, after overrides.
+    pub fn deployment_in(&self, region: &str) -> &str {
+        self.regions
+            .get(region)
+            .and_then(|r| r.deployment.as_deref())
+            .unwrap_or(&self.deployment)
+    }
+
+    /// Replica bounds in `region`, after overrides.
+    pub fn replicas_in(&self, region: &str) -> Replicas {
+        self.regions
+            .get(region)
+            .and_then(|r| r.replicas)
+            .unwrap_or(self.replicas)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Replicas {
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Slo {
+    pub request_rate: Option<String>,
+    pub error_ratio: Option<String>,
+    pub p95_latency: Option<String>,
+    pub max_error_ratio: f64,
+    pub max_p95_seconds: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Traffic {
+    pub router: Router,
+    pub k8s_service: String,
+    pub weight_annotation: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ServiceRegion {
+    pub deployment: Option<String>,
+    pub replicas: Option<Replicas>,
+}
+
+/// Durations print in jiff's friendly format ("15s", "5m").
+mod friendly {
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(d: &std::time::Duration, s: S) -> Result<S::Ok, S::Error> {
+        match jiff::SignedDuration::try_from(*d) {
+            Ok(sd) => s.serialize_str(&format!("{sd:#}")),
+            Err(_) => s.serialize_str(&format!("{}s", d.as_secs())),
+        }
+    }
+}
