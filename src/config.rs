@@ -53,9 +53,13 @@ pub fn load_with_env(
 ) -> Result<Loaded, ConfigErrors> {
     let overrides = Overrides::from_env(env)?.then(cli);
     let path = paths::config_file(flag, env);
+    let mut text = String::new();
     let config = match &path {
         Some((p, origin)) => match std::fs::read_to_string(p) {
-            Ok(text) => from_text(p, &text, &overrides, env)?,
+            Ok(t) => {
+                text = t;
+                from_text(p, &text, &overrides, env)?
+            }
             Err(e)
                 if e.kind() == std::io::ErrorKind::NotFound
                     && *origin == paths::Origin::Platform =>
@@ -79,18 +83,38 @@ pub fn load_with_env(
         .clone()
         .unwrap_or_else(|| PathBuf::from("<defaults>"));
     let file = config.source.as_deref();
-    let theme = Theme::load(&config.ui.theme, &paths::user_dirs(file, "themes"), &origin)?;
+    let theme = Theme::load(&config.ui.theme, &paths::user_dirs(file, "themes"), &origin)
+        .map_err(|e| locate_in(e, &origin, &text, "theme"))?;
     let keymap = Keymap::load(
         &config.ui.keymap,
         &paths::user_dirs(file, "keymaps"),
         &origin,
-    )?;
+    )
+    .map_err(|e| {
+        ConfigErrors(
+            e.0.into_iter()
+                .map(|e| locate_in(e, &origin, &text, "keymap"))
+                .collect(),
+        )
+    })?;
     Ok(Loaded {
         config,
         theme,
         keymap,
         path,
     })
+}
+
+/// An error about `ui.<key>` of the config file gets the key's position.
+fn locate_in(mut e: ConfigError, origin: &Path, text: &str, key: &str) -> ConfigError {
+    if e.file == origin && e.position.is_none() {
+        let path = [
+            locate::PathSeg::Key("ui".into()),
+            locate::PathSeg::Key(key.into()),
+        ];
+        e.position = locate::locate(text, &path);
+    }
+    e
 }
 
 /// Parses and resolves one config file's text.

@@ -119,7 +119,7 @@ fn explain(message: &str) -> (String, Option<String>, Option<String>) {
         return (
             "wrong type".into(),
             Some(found.into()),
-            Some(expected.into()),
+            Some(plain_type(expected)),
         );
     }
     if let Some(rest) = message.strip_prefix("invalid value: ")
@@ -128,7 +128,7 @@ fn explain(message: &str) -> (String, Option<String>, Option<String>) {
         return (
             "invalid value".into(),
             Some(found.into()),
-            Some(expected.into()),
+            Some(plain_type(expected)),
         );
     }
     if let Some(field) = message.strip_prefix("missing field ") {
@@ -141,14 +141,33 @@ fn explain(message: &str) -> (String, Option<String>, Option<String>) {
     (message.to_string(), None, None)
 }
 
-/// The candidate closest to `found`, if it is close enough to be a typo.
+/// Rust type names in serde messages, in words an operator reads.
+fn plain_type(expected: &str) -> String {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number >= 0".into(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".into(),
+        "f32" | "f64" => "a number".into(),
+        "a boolean" => "true or false".into(),
+        other => other.into(),
+    }
+}
+
+/// The candidate closest to `found`, if it is close enough to be a typo:
+/// few edits (transpositions count as one) or a high Jaro-Winkler score.
 pub fn nearest<'a>(found: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let max_edits = (found.chars().count() / 3).max(1);
     candidates
         .iter()
-        .map(|c| (strsim::jaro_winkler(found, c), *c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(found, c),
+                strsim::jaro_winkler(found, c),
+                *c,
+            )
+        })
+        .filter(|(edits, score, _)| *edits <= max_edits || *score >= 0.85)
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .map(|(_, _, c)| c)
 }
 
 impl fmt::Display for ConfigError {

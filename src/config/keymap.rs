@@ -93,7 +93,7 @@ impl Keymap {
     /// Loads `name`: a user file in `user_dirs`, a built-in, or a `.toml` path.
     pub fn load(name: &str, user_dirs: &[PathBuf], origin: &Path) -> Result<Keymap, ConfigErrors> {
         if name.ends_with(".toml") {
-            return Self::from_file(Path::new(name), name);
+            return Self::from_file(&super::theme::relative_to(origin, name), name);
         }
         for dir in user_dirs {
             let candidate = dir.join(format!("{name}.toml"));
@@ -107,7 +107,7 @@ impl Keymap {
         let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
         let mut valid = format!("a built-in keymap ({})", names.join(", "));
         if let Some(near) = nearest(name, &names) {
-            valid = format!("did you mean `{near}`? ({valid})");
+            valid = format!("did you mean `{near}`? Else {valid}");
         }
         valid.push_str(", or a file <name>.toml in ");
         valid.push_str(

@@ -76,9 +76,8 @@ impl Theme {
     /// Loads `name`: a user file in one of `user_dirs` (which may extend a
     /// built-in), else a built-in, else a path to a `.toml` file.
     pub fn load(name: &str, user_dirs: &[PathBuf], origin: &Path) -> Result<Theme, ConfigError> {
-        let direct = Path::new(name);
         if name.ends_with(".toml") {
-            return Self::from_file(direct, name);
+            return Self::from_file(&relative_to(origin, name), name);
         }
         for dir in user_dirs {
             let candidate = dir.join(format!("{name}.toml"));
@@ -92,9 +91,9 @@ impl Theme {
         let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
         let mut valid = format!("a built-in theme ({})", names.join(", "));
         if let Some(near) = super::error::nearest(name, &names) {
-            valid = format!("did you mean `{near}`? ({valid})");
+            valid = format!("did you mean `{near}`? Else {valid}");
         }
-        valid.push_str(", a file <name>.toml in ");
+        valid.push_str(", or a file <name>.toml in ");
         valid.push_str(
             &user_dirs
                 .iter()
@@ -148,23 +147,16 @@ impl Theme {
             None => None,
         };
         let s = file.colors.unwrap_or_default();
-        let missing = |slot: &str| {
-            ConfigError::at_path(
-                path,
-                text,
-                &[PathSeg::Key("colors".into())],
-                format!("missing colour slot `{slot}`"),
-            )
-            .valid(format!(
-                "set colors.{slot}, or add extends = \"default\" to inherit the rest"
-            ))
-        };
+        let mut missing: Vec<&str> = Vec::new();
         macro_rules! slot {
             ($f:ident) => {
                 match (s.$f, &base) {
                     (Some(c), _) => c,
                     (None, Some(b)) => b.$f,
-                    (None, None) => return Err(missing(stringify!($f))),
+                    (None, None) => {
+                        missing.push(stringify!($f));
+                        Color::Reset
+                    }
                 }
             };
         }
@@ -183,9 +175,12 @@ impl Theme {
                 .valid("at least one colour"));
             }
             (None, Some(b)) => b.chart_series.clone(),
-            (None, None) => return Err(missing("chart_series")),
+            (None, None) => {
+                missing.push("chart_series");
+                Vec::new()
+            }
         };
-        Ok(Theme {
+        let theme = Theme {
             name: name.to_string(),
             text: slot!(text),
             background: slot!(background),
@@ -200,9 +195,18 @@ impl Theme {
             production_frame: slot!(production_frame),
             read_only_banner: slot!(read_only_banner),
             chart_series,
-        })
+        };
+        if missing.is_empty() {
+            return Ok(theme);
+        }
+        Err(ConfigError::at_path(
+            path,
+            text,
+            &[PathSeg::Key("colors".into())],
+            format!("missing colour slots: {}", missing.join(", ")),
+        )
+        .valid("set each of them, or add extends = \"default\" at the top to inherit the rest"))
     }
-
     /// Every colour of the theme, for checks such as "ansi16 uses only the 16 basic colours".
     pub fn colours(&self) -> Vec<Color> {
         let mut all = vec![
@@ -221,6 +225,15 @@ impl Theme {
         ];
         all.extend(self.chart_series.iter().copied());
         all
+    }
+}
+
+/// A relative theme or keymap path is relative to the config file's directory.
+pub fn relative_to(origin: &Path, name: &str) -> PathBuf {
+    let path = super::checks::expand_home(name);
+    match origin.parent() {
+        Some(dir) if path.is_relative() => dir.join(path),
+        _ => path,
     }
 }
 

@@ -1,0 +1,275 @@
+//! Every shipped theme, keymap and example config loads, and the layers
+//! (file, environment, flags) resolve in the documented order.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use opsdeck::config::keymap::{Action, Context, KeyChord, Keymap};
+use opsdeck::config::theme::Theme;
+use ratatui::style::Color;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn files(dir: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn opsdeck(home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("opsdeck").unwrap();
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("PROM_TOKEN", "secret-prom-token")
+        .env("AM_TOKEN", "secret-am-token")
+        .env("GRAFANA_CLOUD_PASSWORD", "secret-password");
+    cmd
+}
+
+#[test]
+fn every_theme_file_loads_and_is_complete() {
+    let themes = files("themes");
+    let names: Vec<String> = themes
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into())
+        .collect();
+    for required in ["default", "light", "high-contrast", "ansi16", "mono"] {
+        assert!(
+            names.iter().any(|n| n == required),
+            "themes/{required}.toml missing"
+        );
+    }
+    for path in themes {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_stem().unwrap().to_string_lossy();
+        let theme = Theme::parse(&path, &text, &name).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            Theme::built_in(&name).unwrap(),
+            Some(theme),
+            "{name} is embedded"
+        );
+    }
+}
+
+#[test]
+fn ansi16_uses_only_basic_colours_and_mono_none() {
+    let ansi = Theme::built_in("ansi16").unwrap().unwrap();
+    for c in ansi.colours() {
+        assert!(
+            !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+            "ansi16 uses {c:?}"
+        );
+    }
+    let mono = Theme::built_in("mono").unwrap().unwrap();
+    assert!(mono.colours().iter().all(|c| *c == Color::Reset));
+}
+
+#[test]
+fn every_keymap_loads_and_binds_the_essentials() {
+    let maps = files("keymaps");
+    assert!(maps.len() >= 2);
+    for path in maps {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_stem().unwrap().to_string_lossy();
+        let km = Keymap::parse(&path, &text, &name).unwrap_or_else(|e| panic!("{e}"));
+        for action in [
+            Action::Quit,
+            Action::Help,
+            Action::Palette,
+            Action::Filter,
+            Action::Back,
+            Action::Up,
+            Action::Down,
+        ] {
+            assert!(
+                !km.keys_for(Context::Global, action).is_empty(),
+                "{name}: {action:?} unbound"
+            );
+        }
+        for b in &km.bindings {
+            assert!(
+                !b.description.is_empty(),
+                "{name}: {:?} has no description",
+                b.action
+            );
+        }
+    }
+    let vim = Keymap::built_in("vim").unwrap().unwrap();
+    assert_eq!(
+        vim.action(Context::Table, KeyChord::parse("j").unwrap()),
+        Some(Action::Down)
+    );
+    assert_eq!(
+        vim.action(Context::Table, KeyChord::parse("G").unwrap()),
+        Some(Action::Bottom)
+    );
+    // In the palette, typed letters are text, not global shortcuts.
+    assert_eq!(
+        vim.action(Context::Palette, KeyChord::parse("q").unwrap()),
+        None
+    );
+}
+
+#[test]
+fn every_example_config_checks_and_prints_the_resolved_config() {
+    let home = tempfile::tempdir().unwrap();
+    let examples = files("config-examples");
+    assert!(examples.len() >= 3);
+    for path in examples {
+        let out = opsdeck(home.path())
+            .args(["config", "check", "--config"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.starts_with("# config OK:"), "{stdout}");
+        let parsed: toml::Table = toml::from_str(&stdout).unwrap();
+        assert!(
+            parsed["config"]["regions"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty())
+        );
+        for secret in ["secret-prom-token", "secret-am-token", "secret-password"] {
+            assert!(
+                !stdout.contains(secret),
+                "{} leaks a credential",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn credentials_show_as_redacted_with_their_origin() {
+    let home = tempfile::tempdir().unwrap();
+    let path = root().join("config-examples/multi-region.toml");
+    let out = opsdeck(home.path())
+        .args(["config", "check", "-o", "json", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let prom = &v["config"]["regions"][0]["prometheus"];
+    assert_eq!(prom["auth"]["bearer"], "<redacted from env:PROM_TOKEN>");
+    assert_eq!(prom["headers"]["X-Scope-OrgID"], "prod");
+    assert_eq!(
+        v["config"]["services"][0]["regions"]["europe-west4"]["deployment"],
+        "checkout-eu"
+    );
+}
+
+#[test]
+fn layers_resolve_file_then_env_then_flags() {
+    let home = tempfile::tempdir().unwrap();
+    let path = root().join("config-examples/demo.toml");
+    let json = |cmd: &mut Command| -> serde_json::Value {
+        let out = cmd
+            .args(["config", "check", "-o", "json", "--config"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = json(&mut opsdeck(home.path()));
+    assert_eq!(v["config"]["ui"]["theme"], "default");
+    assert_eq!(v["config"]["policy"]["read_only"], false);
+    let v = json(opsdeck(home.path()).env("NO_COLOR", "1"));
+    assert_eq!(v["theme"]["name"], "mono");
+    let v = json(
+        opsdeck(home.path())
+            .env("OPSDECK_THEME", "light")
+            .env("OPSDECK_READ_ONLY", "true"),
+    );
+    assert_eq!(v["theme"]["name"], "light");
+    assert_eq!(v["config"]["policy"]["read_only"], true);
+    let v = json(
+        opsdeck(home.path())
+            .env("OPSDECK_THEME", "light")
+            .args(["--theme", "ansi16", "--keymap", "vim"]),
+    );
+    assert_eq!(v["theme"]["name"], "ansi16");
+    assert_eq!(v["keymap"]["name"], "vim");
+}
+
+#[test]
+fn config_file_comes_from_flag_env_or_platform_dir() {
+    let home = tempfile::tempdir().unwrap();
+    let out = opsdeck(home.path())
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(".config/opsdeck/config.toml (from platform config dir; not found)"),
+        "{text}"
+    );
+
+    let demo = root().join("config-examples/demo.toml");
+    let out = opsdeck(home.path())
+        .env("OPSDECK_CONFIG", &demo)
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(from OPSDECK_CONFIG; exists)"));
+
+    // The platform file is used when present, and a user theme next to it
+    // overrides slots of a built-in.
+    let dir = home.path().join(".config/opsdeck");
+    std::fs::create_dir_all(dir.join("themes")).unwrap();
+    std::fs::write(dir.join("config.toml"), "[ui]\ntheme = \"mine\"\n").unwrap();
+    std::fs::write(
+        dir.join("themes/mine.toml"),
+        "extends = \"light\"\n[colors]\ncritical = \"#ff0000\"\n",
+    )
+    .unwrap();
+    let out = opsdeck(home.path())
+        .args(["config", "check", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["theme"]["name"], "mine");
+    assert_eq!(v["theme"]["critical"], "#FF0000");
+}
+
+#[test]
+fn version_and_completions_work() {
+    let home = tempfile::tempdir().unwrap();
+    let out = opsdeck(home.path()).arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("opsdeck "));
+    let out = opsdeck(home.path())
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("config"));
+    let out = opsdeck(home.path())
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "unknown shell is a usage error");
+}
