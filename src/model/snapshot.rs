@@ -1,0 +1,302 @@
+//! [`FleetSnapshot`]: regions × services, each cell with its health, what
+//! the console's fleet view and `opsdeck status` draw.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::health::{self, HealthInput, RolloutFacts};
+use super::state::FleetState;
+use super::{Alert, Health, SourceKind, SourceStatus, Timestamp};
+
+/// What the snapshot needs to know of a configured region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionSpec {
+    pub name: String,
+    pub provider: String,
+    pub production: bool,
+    pub contexts: Vec<String>,
+}
+
+/// One alert matcher: label, operator (`=`, `!=`, `=~`, `!~`), value.
+#[derive(Debug, Clone)]
+pub struct LabelMatcher {
+    pub label: String,
+    pub negate: bool,
+    pub pattern: MatchValue,
+}
+
+#[derive(Debug, Clone)]
+pub enum MatchValue {
+    Equal(String),
+    /// Anchored like Prometheus: the whole value must match.
+    Regex(regex::Regex),
+}
+
+impl LabelMatcher {
+    /// Parses `name="value"`, `name!="v"`, `name=~"re"`, `name!~"re"`.
+    pub fn parse(raw: &str) -> Option<LabelMatcher> {
+        let raw = raw.trim();
+        let end = raw.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+        let (label, rest) = raw.split_at(end);
+        let rest = rest.trim_start();
+        let (op, value) = ["!=", "=~", "!~", "="]
+            .iter()
+            .find_map(|op| rest.strip_prefix(op).map(|v| (*op, v)))?;
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))?;
+        let pattern = match op {
+            "=~" | "!~" => MatchValue::Regex(regex::Regex::new(&format!("^(?:{value})$")).ok()?),
+            _ => MatchValue::Equal(value.to_string()),
+        };
+        Some(LabelMatcher {
+            label: label.to_string(),
+            negate: op.starts_with('!'),
+            pattern,
+        })
+    }
+
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        let v = labels.get(&self.label).map(String::as_str).unwrap_or("");
+        let hit = match &self.pattern {
+            MatchValue::Equal(s) => v == s,
+            MatchValue::Regex(r) => r.is_match(v),
+        };
+        hit != self.negate
+    }
+}
+
+/// What the snapshot needs to know of a configured service.
+#[derive(Debug, Clone)]
+pub struct ServiceSpec {
+    pub name: String,
+    pub namespace: String,
+    pub deployment: String,
+    pub deployment_by_region: BTreeMap<String, String>,
+    pub max_error_ratio: f64,
+    pub max_p95_seconds: f64,
+    pub alert_matchers: Vec<LabelMatcher>,
+}
+
+impl ServiceSpec {
+    pub fn deployment_in(&self, region: &str) -> &str {
+        self.deployment_by_region
+            .get(region)
+            .map(String::as_str)
+            .unwrap_or(&self.deployment)
+    }
+
+    /// Whether `alert` is about this service in `region`: every matcher
+    /// holds, and its `region` label (when it has one) names the region.
+    pub fn owns(&self, alert: &Alert, region: &str) -> bool {
+        let in_region = alert.labels.get("region").is_none_or(|r| r == region);
+        in_region
+            && !self.alert_matchers.is_empty()
+            && self.alert_matchers.iter().all(|m| m.matches(&alert.labels))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceCell {
+    pub service: String,
+    pub namespace: String,
+    pub deployment: String,
+    pub health: Health,
+    pub ready: Option<u32>,
+    pub desired: Option<u32>,
+    pub updated: Option<u32>,
+    pub revision: Option<u64>,
+    pub images: Vec<String>,
+    pub rolling: bool,
+    pub request_rate: Option<f64>,
+    pub error_ratio: Option<f64>,
+    pub p95_seconds: Option<f64>,
+    pub firing_alerts: usize,
+    pub critical_alerts: usize,
+    /// The most recent day's cost allocated to the service in the region.
+    pub cost_per_day: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionView {
+    pub name: String,
+    pub provider: String,
+    pub production: bool,
+    /// The worst health of its services.
+    pub health: Health,
+    /// Whether any of its sources is stale.
+    pub stale: bool,
+    /// Age in seconds of the oldest data of its sources.
+    pub data_age_seconds: Option<i64>,
+    pub sources: Vec<SourceStatus>,
+    pub services: Vec<ServiceCell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FleetSnapshot {
+    pub at: Timestamp,
+    pub regions: Vec<RegionView>,
+}
+
+impl FleetSnapshot {
+    pub fn build(
+        regions: &[RegionSpec],
+        services: &[ServiceSpec],
+        state: &FleetState,
+        now: Timestamp,
+    ) -> FleetSnapshot {
+        let regions = regions
+            .iter()
+            .map(|r| region_view(r, services, state, now))
+            .collect();
+        FleetSnapshot { at: now, regions }
+    }
+
+    /// The worst health anywhere.
+    pub fn worst(&self) -> Health {
+        self.regions
+            .iter()
+            .map(|r| r.health)
+            .max_by_key(|h| h.severity())
+            .unwrap_or(Health::Ok)
+    }
+}
+
+fn region_view(
+    spec: &RegionSpec,
+    services: &[ServiceSpec],
+    state: &FleetState,
+    now: Timestamp,
+) -> RegionView {
+    let data = state.regions.get(&spec.name);
+    let sources: Vec<SourceStatus> = state
+        .sources
+        .iter()
+        .filter(|s| s.region == spec.name)
+        .cloned()
+        .collect();
+    let kube_stale = |ctx: &str| {
+        sources
+            .iter()
+            .find(|s| s.kind == SourceKind::Kubernetes && s.name == ctx)
+            .is_none_or(|s| s.stale)
+    };
+    let latest_day = state
+        .costs
+        .iter()
+        .filter(|c| c.region == spec.name)
+        .map(|c| c.day)
+        .max();
+    let cells: Vec<ServiceCell> = services
+        .iter()
+        .map(|svc| {
+            let deployment = svc.deployment_in(&spec.name);
+            let key = (svc.namespace.clone(), deployment.to_string());
+            let row = data.and_then(|d| {
+                spec.contexts
+                    .iter()
+                    .filter(|ctx| !kube_stale(ctx))
+                    .find_map(|ctx| d.clusters.get(ctx).and_then(|c| c.deployments.get(&key)))
+            });
+            let slo = data
+                .and_then(|d| d.slo.get(&svc.name))
+                .copied()
+                .unwrap_or_default();
+            let alerts: Vec<&Alert> = state
+                .alerts
+                .iter()
+                .filter(|a| a.firing() && svc.owns(a, &spec.name))
+                .collect();
+            let critical = alerts.iter().filter(|a| a.severity() == "critical").count();
+            let health = health::derive(&HealthInput {
+                rollout: row.map(|r| RolloutFacts {
+                    desired: r.desired,
+                    ready: r.ready,
+                    unavailable: r.unavailable,
+                    deadline_exceeded: r.deadline_exceeded(),
+                }),
+                error_ratio: slo.error_ratio,
+                p95_seconds: slo.p95_seconds,
+                max_error_ratio: svc.max_error_ratio,
+                max_p95_seconds: svc.max_p95_seconds,
+                critical_alerts: critical,
+            });
+            let cost = latest_day.map(|day| {
+                state
+                    .costs
+                    .iter()
+                    .filter(|c| {
+                        c.region == spec.name
+                            && c.day == day
+                            && c.service.as_deref() == Some(svc.name.as_str())
+                    })
+                    .map(|c| c.amount)
+                    .sum::<f64>()
+            });
+            ServiceCell {
+                service: svc.name.clone(),
+                namespace: svc.namespace.clone(),
+                deployment: deployment.to_string(),
+                health,
+                ready: row.map(|r| r.ready),
+                desired: row.map(|r| r.desired),
+                updated: row.map(|r| r.updated),
+                revision: row.and_then(|r| r.revision),
+                images: row.map(|r| r.images.clone()).unwrap_or_default(),
+                rolling: row.is_some_and(|r| r.rolling()),
+                request_rate: slo.request_rate,
+                error_ratio: slo.error_ratio,
+                p95_seconds: slo.p95_seconds,
+                firing_alerts: alerts.len(),
+                critical_alerts: critical,
+                cost_per_day: cost.filter(|c| *c > 0.0),
+            }
+        })
+        .collect();
+    let health = cells
+        .iter()
+        .map(|c| c.health)
+        .max_by_key(|h| h.severity())
+        .unwrap_or(Health::Unknown);
+    let data_age_seconds = sources
+        .iter()
+        .filter_map(|s| s.age(now))
+        .map(|d| d.as_secs())
+        .max();
+    RegionView {
+        name: spec.name.clone(),
+        provider: spec.provider.clone(),
+        production: spec.production,
+        health,
+        stale: sources.iter().any(|s| s.stale),
+        data_age_seconds,
+        sources,
+        services: cells,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matchers_follow_prometheus_semantics() {
+        let labels: BTreeMap<String, String> = [("service", "checkout"), ("severity", "critical")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let m = |s: &str| LabelMatcher::parse(s).unwrap_or_else(|| panic!("{s}"));
+        assert!(m("service=\"checkout\"").matches(&labels));
+        assert!(!m("service!=\"checkout\"").matches(&labels));
+        assert!(m("severity=~\"crit.*|page\"").matches(&labels));
+        assert!(
+            !m("severity=~\"crit\"").matches(&labels),
+            "regex is anchored"
+        );
+        assert!(m("team!~\".+\"").matches(&labels), "missing label is empty");
+        assert!(LabelMatcher::parse("service").is_none());
+    }
+}

@@ -1,0 +1,240 @@
+//! Everything the sources have told us, kept in compact rows, and the one
+//! way it changes: [`FleetState::apply`] of an [`Update`].
+
+use std::collections::BTreeMap;
+
+use super::kube::*;
+use super::slo::{Series, SloValues};
+use super::{Alert, CostLine, Silence, SourceStatus};
+
+/// `(namespace, name)`: the key of a namespaced row.
+pub type Key = (String, String);
+
+#[derive(Debug, Clone, Default)]
+pub struct ClusterData {
+    pub deployments: BTreeMap<Key, DeploymentRow>,
+    pub replicasets: BTreeMap<Key, ReplicaSetRow>,
+    pub pods: BTreeMap<Key, PodRow>,
+    pub nodes: BTreeMap<String, NodeRow>,
+    pub events: Vec<EventRow>,
+    pub hpas: BTreeMap<Key, HpaRow>,
+    pub routing: BTreeMap<Key, RoutingRow>,
+}
+
+/// The three SLO chart series of one service in one region.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SloSeries {
+    pub request_rate: Series,
+    pub error_ratio: Series,
+    pub p95_seconds: Series,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RegionData {
+    /// Keyed by kubeconfig context.
+    pub clusters: BTreeMap<String, ClusterData>,
+    /// Keyed by service name.
+    pub slo: BTreeMap<String, SloValues>,
+    pub slo_series: BTreeMap<String, SloSeries>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FleetState {
+    pub regions: BTreeMap<String, RegionData>,
+    pub alerts: Vec<Alert>,
+    pub silences: Vec<Silence>,
+    pub costs: Vec<CostLine>,
+    pub sources: Vec<SourceStatus>,
+}
+
+/// One kind of Kubernetes row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KubeRow {
+    Deployment(DeploymentRow),
+    ReplicaSet(ReplicaSetRow),
+    Pod(PodRow),
+    Node(NodeRow),
+    Event(EventRow),
+    Hpa(HpaRow),
+    Routing(RoutingRow),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KubeKind {
+    Deployment,
+    ReplicaSet,
+    Pod,
+    Node,
+    Event,
+    Hpa,
+    Routing,
+}
+
+/// A change to a cluster's rows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KubeChange {
+    /// A full (re-)list: replaces every row of the kind.
+    Replace(KubeKind, Vec<KubeRow>),
+    Upsert(KubeRow),
+    Delete(KubeKind, Key),
+}
+
+/// Everything a source can report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    Kube {
+        region: String,
+        context: String,
+        change: KubeChange,
+    },
+    Slo {
+        region: String,
+        service: String,
+        values: SloValues,
+    },
+    SloSeries {
+        region: String,
+        service: String,
+        series: SloSeries,
+    },
+    /// The merged view of every Alertmanager.
+    Alerts {
+        alerts: Vec<Alert>,
+        silences: Vec<Silence>,
+    },
+    /// Cost lines of one source, replacing its earlier lines for `region`.
+    Costs {
+        region: String,
+        lines: Vec<CostLine>,
+    },
+    Source(SourceStatus),
+}
+
+/// Events kept per cluster: the most recent ones.
+pub const EVENT_WINDOW: usize = 500;
+
+impl FleetState {
+    pub fn apply(&mut self, update: Update) {
+        match update {
+            Update::Kube {
+                region,
+                context,
+                change,
+            } => {
+                let cluster = self
+                    .regions
+                    .entry(region)
+                    .or_default()
+                    .clusters
+                    .entry(context)
+                    .or_default();
+                cluster.apply(change);
+            }
+            Update::Slo {
+                region,
+                service,
+                values,
+            } => {
+                self.regions
+                    .entry(region)
+                    .or_default()
+                    .slo
+                    .insert(service, values);
+            }
+            Update::SloSeries {
+                region,
+                service,
+                series,
+            } => {
+                self.regions
+                    .entry(region)
+                    .or_default()
+                    .slo_series
+                    .insert(service, series);
+            }
+            Update::Alerts { alerts, silences } => {
+                self.alerts = alerts;
+                self.silences = silences;
+            }
+            Update::Costs { region, lines } => {
+                self.costs.retain(|l| l.region != region);
+                self.costs.extend(lines);
+            }
+            Update::Source(status) => {
+                match self.sources.iter_mut().find(|s| {
+                    s.kind == status.kind && s.region == status.region && s.name == status.name
+                }) {
+                    Some(s) => *s = status,
+                    None => self.sources.push(status),
+                }
+            }
+        }
+    }
+
+    /// The status of a source, if it ever reported.
+    pub fn source(
+        &self,
+        kind: super::SourceKind,
+        region: &str,
+    ) -> impl Iterator<Item = &SourceStatus> {
+        self.sources
+            .iter()
+            .filter(move |s| s.kind == kind && s.region == region)
+    }
+}
+
+fn key(ns: &str, name: &str) -> Key {
+    (ns.to_string(), name.to_string())
+}
+
+impl ClusterData {
+    pub fn apply(&mut self, change: KubeChange) {
+        match change {
+            KubeChange::Replace(kind, rows) => {
+                self.clear(kind);
+                for row in rows {
+                    self.upsert(row);
+                }
+            }
+            KubeChange::Upsert(row) => self.upsert(row),
+            KubeChange::Delete(kind, k) => match kind {
+                KubeKind::Deployment => drop(self.deployments.remove(&k)),
+                KubeKind::ReplicaSet => drop(self.replicasets.remove(&k)),
+                KubeKind::Pod => drop(self.pods.remove(&k)),
+                KubeKind::Node => drop(self.nodes.remove(&k.1)),
+                KubeKind::Hpa => drop(self.hpas.remove(&k)),
+                KubeKind::Routing => drop(self.routing.remove(&k)),
+                KubeKind::Event => {}
+            },
+        }
+    }
+
+    fn clear(&mut self, kind: KubeKind) {
+        match kind {
+            KubeKind::Deployment => self.deployments.clear(),
+            KubeKind::ReplicaSet => self.replicasets.clear(),
+            KubeKind::Pod => self.pods.clear(),
+            KubeKind::Node => self.nodes.clear(),
+            KubeKind::Event => self.events.clear(),
+            KubeKind::Hpa => self.hpas.clear(),
+            KubeKind::Routing => self.routing.clear(),
+        }
+    }
+
+    fn upsert(&mut self, row: KubeRow) {
+        match row {
+            KubeRow::Deployment(r) => drop(self.deployments.insert(key(&r.namespace, &r.name), r)),
+            KubeRow::ReplicaSet(r) => drop(self.replicasets.insert(key(&r.namespace, &r.name), r)),
+            KubeRow::Pod(r) => drop(self.pods.insert(key(&r.namespace, &r.name), r)),
+            KubeRow::Node(r) => drop(self.nodes.insert(r.name.clone(), r)),
+            KubeRow::Hpa(r) => drop(self.hpas.insert(key(&r.namespace, &r.name), r)),
+            KubeRow::Routing(r) => drop(self.routing.insert(key(&r.namespace, &r.name), r)),
+            KubeRow::Event(r) => {
+                self.events.push(r);
+                self.events.sort_by(|a, b| a.time.cmp(&b.time));
+                let excess = self.events.len().saturating_sub(EVENT_WINDOW);
+                self.events.drain(..excess);
+            }
+        }
+    }
+}
