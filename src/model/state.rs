@@ -231,7 +231,7 @@ impl ClusterData {
             KubeRow::Routing(r) => drop(self.routing.insert(key(&r.namespace, &r.name), r)),
             KubeRow::Event(r) => {
                 self.events.push(r);
-                self.events.sort_by(|a, b| a.time.cmp(&b.time));
+                self.events.sort_by_key(|e| e.time);
                 let excess = self.events.len().saturating_sub(EVENT_WINDOW);
                 self.events.drain(..excess);
             }
