@@ -1,0 +1,45 @@
+//! One kube client per kubeconfig context: token, client certificates and
+//! exec credential plugins all come from kube-rs' kubeconfig support.
+
+use std::path::Path;
+use std::time::Duration;
+
+use kube::config::{KubeConfigOptions, Kubeconfig};
+
+/// Builds a client for `context` from `kubeconfig` (else `$KUBECONFIG` or
+/// `~/.kube/config`). Errors are short and carry no credentials.
+pub async fn client(
+    kubeconfig: Option<&Path>,
+    context: &str,
+    timeout: Duration,
+) -> Result<kube::Client, String> {
+    let raw = match kubeconfig {
+        Some(path) => Kubeconfig::read_from(path)
+            .map_err(|e| format!("kubeconfig {}: {e}", path.display()))?,
+        None => Kubeconfig::read().map_err(|e| format!("kubeconfig: {e}"))?,
+    };
+    let options = KubeConfigOptions {
+        context: Some(context.to_string()),
+        ..Default::default()
+    };
+    let mut config = kube::Config::from_custom_kubeconfig(raw, &options)
+        .await
+        .map_err(|e| format!("context {context}: {e}"))?;
+    config.connect_timeout = Some(timeout);
+    // Watches hold a request open for up to 290 s; keep reads longer than that.
+    config.read_timeout = Some(Duration::from_secs(300));
+    kube::Client::try_from(config).map_err(|e| format!("context {context}: {e}"))
+}
+
+/// A short, credential-free description of a kube error for the screen.
+pub fn describe(e: &kube::Error) -> String {
+    match e {
+        kube::Error::Api(s) => format!("{} {}: {}", s.code, s.reason, s.message),
+        kube::Error::HyperError(e) => format!("connection: {e}"),
+        kube::Error::Service(e) => format!("connection: {e}"),
+        other => {
+            let text = other.to_string();
+            text.chars().take(160).collect()
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Prometheus (or Thanos, Mimir, any Prometheus-compatible API): the
+//! configured SLO queries per service and region. Instant queries on the
+//! refresh interval, range queries for the charts; every request has its own
+//! timeout and all regions run concurrently, so a slow one delays nobody.
+
+use std::time::Duration;
+
+use futures::future::join_all;
+use prometheus_http_query::Client;
+use prometheus_http_query::response::Data;
+use tokio::sync::mpsc;
+
+use crate::model::state::{SloSeries, Update};
+use crate::model::{SloValues, SourceKind, SourceStatus, Timestamp};
+
+/// The SLO queries of one service, already expanded for one region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceQueries {
+    pub service: String,
+    pub request_rate: Option<String>,
+    pub error_ratio: Option<String>,
+    pub p95_latency: Option<String>,
+}
+
+/// One region's Prometheus.
+#[derive(Clone)]
+pub struct PromSource {
+    pub region: String,
+    pub client: Client,
+    /// Endpoint as shown to the operator (no credentials).
+    pub name: String,
+    pub services: Vec<ServiceQueries>,
+    pub every: Duration,
+    pub timeout: Duration,
+    pub stale_after: u32,
+    /// Points per chart series over the last hour.
+    pub chart_points: u32,
+}
+
+/// Replaces `$region` with the region's label matcher; without a selector,
+/// removes it (and the comma that joined it).
+pub fn expand(query: &str, selector: Option<&str>) -> String {
+    match selector {
+        Some(s) => query.replace("$region", s),
+        None => query
+            .replace(",$region", "")
+            .replace("$region,", "")
+            .replace("$region", ""),
+    }
+}
+
+/// Builds a prometheus-http-query client for `url` over `http`.
+pub fn client(http: reqwest::Client, url: &url::Url) -> Result<Client, String> {
+    Client::from(http, url.as_str()).map_err(|e| super::redact::error_text(&e.to_string()))
+}
+
+fn first_value(data: &Data) -> Option<f64> {
+    let v = match data {
+        Data::Vector(v) => v.first().map(|s| s.sample().value()),
+        Data::Scalar(s) => Some(s.value()),
+        Data::Matrix(m) => m
+            .first()
+            .and_then(|r| r.samples().last())
+            .map(|s| s.value()),
+    }?;
+    v.is_finite().then_some(v)
+}
+
+async fn instant(
+    client: &Client,
+    query: Option<&String>,
+    timeout: Duration,
+) -> Result<Option<f64>, String> {
+    let Some(q) = query else { return Ok(None) };
+    let call = client.query(q).timeout(timeout.as_millis() as i64).get();
+    match tokio::time::timeout(timeout, call).await {
+        Ok(Ok(r)) => Ok(first_value(r.data())),
+        Ok(Err(e)) => Err(super::redact::error_text(&e.to_string())),
+        Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
+    }
+}
+
+async fn range(
+    client: &Client,
+    query: Option<&String>,
+    points: u32,
+    timeout: Duration,
+) -> Result<Vec<(f64, f64)>, String> {
+    let Some(q) = query else {
+        return Ok(Vec::new());
+    };
+    let end = Timestamp::now().as_second();
+    let start = end - 3600;
+    let step = (3600.0 / points.max(1) as f64).max(1.0);
+    let call = client.query_range(q, start, end, step).get();
+    let data = match tokio::time::timeout(timeout, call).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return Err(super::redact::error_text(&e.to_string())),
+        Err(_) => return Err(format!("no answer within {} s", timeout.as_secs())),
+    };
+    Ok(match data.data() {
+        Data::Matrix(m) => m
+            .first()
+            .map(|r| {
+                r.samples()
+                    .iter()
+                    .filter(|s| s.value().is_finite())
+                    .map(|s| (s.timestamp(), s.value()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    })
+}
+
+/// Queries every service once: the instant values and the chart series.
+pub async fn poll_once(src: &PromSource) -> (Vec<Update>, Result<(), String>) {
+    let now = Timestamp::now();
+    let per_service = src.services.iter().map(|s| async move {
+        let (rate, errors, p95) = futures::join!(
+            instant(&src.client, s.request_rate.as_ref(), src.timeout),
+            instant(&src.client, s.error_ratio.as_ref(), src.timeout),
+            instant(&src.client, s.p95_latency.as_ref(), src.timeout),
+        );
+        let (rate_s, errors_s, p95_s) = futures::join!(
+            range(
+                &src.client,
+                s.request_rate.as_ref(),
+                src.chart_points,
+                src.timeout
+            ),
+            range(
+                &src.client,
+                s.error_ratio.as_ref(),
+                src.chart_points,
+                src.timeout
+            ),
+            range(
+                &src.client,
+                s.p95_latency.as_ref(),
+                src.chart_points,
+                src.timeout
+            ),
+        );
+        let first_err = [
+            &rate.as_ref().err(),
+            &errors.as_ref().err(),
+            &p95.as_ref().err(),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|e| e.to_string());
+        let values = SloValues {
+            request_rate: rate.ok().flatten(),
+            error_ratio: errors.ok().flatten(),
+            p95_seconds: p95.ok().flatten(),
+            at: Some(now),
+        };
+        let series = SloSeries {
+            request_rate: rate_s.unwrap_or_default(),
+            error_ratio: errors_s.unwrap_or_default(),
+            p95_seconds: p95_s.unwrap_or_default(),
+        };
+        (s.service.clone(), values, series, first_err)
+    });
+    let results = join_all(per_service).await;
+    let mut updates = Vec::new();
+    let mut error = None;
+    for (service, values, series, err) in results {
+        if err.is_some() && error.is_none() {
+            error = err.map(|e| format!("{service}: {e}"));
+        }
+        if error.is_none() || values.request_rate.is_some() {
+            updates.push(Update::Slo {
+                region: src.region.clone(),
+                service: service.clone(),
+                values,
+            });
+            updates.push(Update::SloSeries {
+                region: src.region.clone(),
+                service,
+                series,
+            });
+        }
+    }
+    (updates, error.map_or(Ok(()), Err))
+}
+
+/// Polls on the refresh interval until `tx` closes.
+pub async fn run(src: PromSource, tx: mpsc::Sender<Update>) {
+    let mut status = SourceStatus::new(SourceKind::Prometheus, &src.region, &src.name);
+    let mut tick = tokio::time::interval(src.every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let (updates, result) = poll_once(&src).await;
+        for u in updates {
+            if tx.send(u).await.is_err() {
+                return;
+            }
+        }
+        match result {
+            Ok(()) => status.succeeded(Timestamp::now()),
+            Err(e) => status.failed(e, src.stale_after),
+        }
+        if tx.send(Update::Source(status.clone())).await.is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_the_region_placeholder() {
+        let q = "sum(rate(x{service=\"a\",$region}[5m]))";
+        assert_eq!(
+            expand(q, Some("region=\"eu\"")),
+            "sum(rate(x{service=\"a\",region=\"eu\"}[5m]))"
+        );
+        assert_eq!(expand(q, None), "sum(rate(x{service=\"a\"}[5m]))");
+        assert_eq!(expand("up{$region,job=\"x\"}", None), "up{job=\"x\"}");
+    }
+}
