@@ -8,5 +8,6 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod model;
+pub mod sanitize;
 pub mod sim;
 pub mod sources;

@@ -2,7 +2,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use opsdeck::cli::{config_cmd, exit};
+use opsdeck::cli::costs::By;
+use opsdeck::cli::read::ReadArgs;
+use opsdeck::cli::{alerts, config_cmd, costs, exit, status, workloads};
 use opsdeck::config::Overrides;
 
 /// opsdeck: the on-call operations console for multi-region fleets.
@@ -33,6 +35,37 @@ enum Command {
     /// Check or locate the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Health of every region and service, in one pass.
+    Status {
+        /// Exit 3 when a service is degraded or down.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Rollout state of every watched deployment.
+    Workloads {
+        #[arg(long, value_name = "REGION")]
+        region: Option<String>,
+        #[arg(long, value_name = "SERVICE")]
+        service: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Firing alerts from every Alertmanager, merged, and their silences.
+    Alerts {
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Cost by provider, region or service.
+    Costs {
+        #[arg(long, value_enum, default_value = "service")]
+        by: By,
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -83,6 +116,20 @@ fn main() -> ExitCode {
             print!("{}", config_cmd::path(cli.config.as_deref()));
             ExitCode::SUCCESS
         }
+        Some(Command::Status { check, read }) => {
+            read_command(&cli, |c| status::run(c, read, *check))
+        }
+        Some(Command::Workloads {
+            region,
+            service,
+            read,
+        }) => read_command(&cli, |c| {
+            workloads::run(c, read, region.as_deref(), service.as_deref())
+        }),
+        Some(Command::Alerts { read }) => read_command(&cli, |c| alerts::run(c, read)),
+        Some(Command::Costs { by, days, read }) => {
+            read_command(&cli, |c| costs::run(c, read, *by, *days))
+        }
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 *shell,
@@ -91,6 +138,27 @@ fn main() -> ExitCode {
                 &mut std::io::stdout(),
             );
             ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Loads the config, runs a read command, prints, and maps the exit code.
+fn read_command(
+    cli: &Cli,
+    f: impl FnOnce(&opsdeck::config::Config) -> Result<(String, u8), String>,
+) -> ExitCode {
+    let loaded = match opsdeck::config::load(cli.config.as_deref(), cli.overrides()) {
+        Ok(l) => l,
+        Err(e) => return exit::config_errors(&e),
+    };
+    match f(&loaded.config) {
+        Ok((text, code)) => {
+            print!("{text}");
+            ExitCode::from(code)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(exit::USAGE)
         }
     }
 }

@@ -1,7 +1,12 @@
 //! Adapters to the outside world. Each runs as tasks that send
 //! [`crate::model::state::Update`] messages; none touches UI state.
 
+pub mod alertmanager;
+pub mod billing;
+pub mod gather;
 pub mod http;
+pub mod hub;
 pub mod kube;
 pub mod prometheus;
 pub mod redact;
+pub mod specs;

@@ -8,6 +8,10 @@ pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 /// Usage or configuration error.
 pub const USAGE: u8 = 2;
+/// `status --check` found a degraded or down service.
+pub const DEGRADED: u8 = 3;
+/// A source was unreachable (the output says which, with its error).
+pub const UNREACHABLE: u8 = 5;
 
 /// Prints configuration errors and returns exit code 2.
 pub fn config_errors(errors: &crate::config::ConfigErrors) -> ExitCode {

@@ -40,6 +40,9 @@ pub struct SourceStatus {
     /// Refreshes missed in a row since the last success.
     pub missed: u32,
     pub stale: bool,
+    /// Problems that did not stop the source (e.g. malformed CSV rows,
+    /// reported with file and line and skipped).
+    pub warnings: Vec<String>,
 }
 
 impl SourceStatus {
@@ -52,6 +55,7 @@ impl SourceStatus {
             last_error: None,
             missed: 0,
             stale: false,
+            warnings: Vec::new(),
         }
     }
 

@@ -45,5 +45,5 @@ pub fn client(
         .timeout(timeout)
         .connect_timeout(timeout)
         .build()
-        .map_err(|e| super::redact::error_text(&e.to_string()))
+        .map_err(|e| super::redact::error_chain(&e))
 }

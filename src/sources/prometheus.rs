@@ -51,7 +51,7 @@ pub fn expand(query: &str, selector: Option<&str>) -> String {
 
 /// Builds a prometheus-http-query client for `url` over `http`.
 pub fn client(http: reqwest::Client, url: &url::Url) -> Result<Client, String> {
-    Client::from(http, url.as_str()).map_err(|e| super::redact::error_text(&e.to_string()))
+    Client::from(http, url.as_str()).map_err(|e| super::redact::error_chain(&e))
 }
 
 fn first_value(data: &Data) -> Option<f64> {
@@ -75,7 +75,7 @@ async fn instant(
     let call = client.query(q).timeout(timeout.as_millis() as i64).get();
     match tokio::time::timeout(timeout, call).await {
         Ok(Ok(r)) => Ok(first_value(r.data())),
-        Ok(Err(e)) => Err(super::redact::error_text(&e.to_string())),
+        Ok(Err(e)) => Err(super::redact::error_chain(&e)),
         Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
     }
 }
@@ -95,7 +95,7 @@ async fn range(
     let call = client.query_range(q, start, end, step).get();
     let data = match tokio::time::timeout(timeout, call).await {
         Ok(Ok(r)) => r,
-        Ok(Err(e)) => return Err(super::redact::error_text(&e.to_string())),
+        Ok(Err(e)) => return Err(super::redact::error_chain(&e)),
         Err(_) => return Err(format!("no answer within {} s", timeout.as_secs())),
     };
     Ok(match data.data() {

@@ -1,6 +1,21 @@
 //! Error text for the screen and the journal: short, and never carrying a
 //! credential (URL user-info, bearer tokens, query-string keys).
 
+/// An error and its causes ("failed to send: connection refused"), cleaned
+/// like [`error_text`]. URLs are stripped of credentials, not removed.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = c.source();
+    }
+    error_text(&parts.join(": "))
+}
+
 /// Removes `user:password@` from any URL in `text` and drops query strings
 /// (which may carry API keys), then keeps it short.
 pub fn error_text(text: &str) -> String {

@@ -1,0 +1,159 @@
+//! Billing sources, normalised into one cost model: per day, per
+//! provider/region/service, currency kept. Each region's source runs on the
+//! billing refresh interval; its lines replace that region's earlier lines.
+
+pub mod aws_cost_explorer;
+pub mod focus_csv;
+pub mod opencost;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::model::state::Update;
+use crate::model::{CostLine, SourceKind, SourceStatus, Timestamp};
+
+/// Days of history asked for.
+pub const DAYS: u32 = 30;
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Opencost {
+        url: url::Url,
+        services: opencost::ServiceMap,
+    },
+    AwsCostExplorer {
+        endpoint: String,
+        signing_region: String,
+        service_tag: String,
+        profile: Option<String>,
+    },
+    FocusCsv {
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct BillingSource {
+    /// opsdeck region name.
+    pub region: String,
+    /// Provider region code the bill uses (`cloud_region`).
+    pub cloud_region: String,
+    pub provider: String,
+    pub kind: Kind,
+    pub http: reqwest::Client,
+    pub every: Duration,
+    pub timeout: Duration,
+    pub stale_after: u32,
+}
+
+impl BillingSource {
+    pub fn name(&self) -> String {
+        match &self.kind {
+            Kind::Opencost { url, .. } => format!("opencost {}", url.host_str().unwrap_or("")),
+            Kind::AwsCostExplorer { endpoint, .. } => format!("aws-cost-explorer {endpoint}"),
+            Kind::FocusCsv { dir } => format!("focus-csv {}", dir.display()),
+        }
+    }
+}
+
+/// Fetches once; lines are re-labelled with the opsdeck region name.
+pub async fn fetch_once(
+    src: &BillingSource,
+    focus: &mut focus_csv::FocusReader,
+) -> Result<(Vec<CostLine>, Vec<String>), String> {
+    let (lines, warnings) = match &src.kind {
+        Kind::Opencost { url, services } => {
+            let l = opencost::fetch(
+                &src.http,
+                url,
+                DAYS,
+                &src.provider,
+                &src.cloud_region,
+                services,
+                src.timeout,
+            )
+            .await?;
+            (l, Vec::new())
+        }
+        Kind::AwsCostExplorer {
+            endpoint,
+            signing_region,
+            service_tag,
+            profile,
+        } => {
+            let env = |k: &str| std::env::var(k).ok();
+            let creds = aws_cost_explorer::credentials(profile.as_deref(), &env)?;
+            let q = aws_cost_explorer::Query {
+                endpoint,
+                signing_region,
+                service_tag,
+                days: DAYS,
+                timeout: src.timeout,
+            };
+            (
+                aws_cost_explorer::fetch(&src.http, &q, &creds).await?,
+                Vec::new(),
+            )
+        }
+        Kind::FocusCsv { dir } => {
+            let dir = dir.clone();
+            let mut reader = std::mem::take(focus);
+            let (result, reader) = tokio::task::spawn_blocking(move || {
+                let r = reader_read(&mut reader, &dir);
+                (r, reader)
+            })
+            .await
+            .map_err(|e| format!("focus-csv: {e}"))?;
+            *focus = reader;
+            result?
+        }
+    };
+    let lines = lines
+        .into_iter()
+        .filter(|l| l.region == src.cloud_region)
+        .map(|l| CostLine {
+            region: src.region.clone(),
+            ..l
+        })
+        .collect();
+    Ok((lines, warnings))
+}
+
+fn reader_read(
+    reader: &mut focus_csv::FocusReader,
+    dir: &std::path::Path,
+) -> Result<(Vec<CostLine>, Vec<String>), String> {
+    reader.read(dir)
+}
+
+pub async fn run(src: BillingSource, tx: mpsc::Sender<Update>) {
+    let mut status = SourceStatus::new(SourceKind::Billing, &src.region, &src.name());
+    let mut focus = focus_csv::FocusReader::default();
+    let mut tick = tokio::time::interval(src.every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match fetch_once(&src, &mut focus).await {
+            Ok((lines, warnings)) => {
+                if tx
+                    .send(Update::Costs {
+                        region: src.region.clone(),
+                        lines,
+                    })
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                status.succeeded(Timestamp::now());
+                status.warnings = warnings;
+            }
+            Err(e) => status.failed(e, src.stale_after),
+        }
+        if tx.send(Update::Source(status.clone())).await.is_err() {
+            return;
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! FOCUS 1.x CSV exports (FinOps Open Cost and Usage Specification), any
+//! provider: a directory of files read with the `csv` crate, incrementally —
+//! a file is parsed again only when its size or modification time changes.
+//! Malformed rows are reported with file and line and skipped.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::Deserialize;
+
+use crate::model::CostLine;
+
+#[derive(Debug, Deserialize)]
+struct Row {
+    #[serde(rename = "BilledCost")]
+    billed_cost: Option<f64>,
+    #[serde(rename = "EffectiveCost")]
+    effective_cost: Option<f64>,
+    #[serde(rename = "BillingCurrency")]
+    currency: Option<String>,
+    #[serde(rename = "ChargePeriodStart")]
+    charge_period_start: String,
+    #[serde(rename = "ProviderName")]
+    provider: Option<String>,
+    #[serde(rename = "RegionId")]
+    region: Option<String>,
+    #[serde(rename = "Tags")]
+    tags: Option<String>,
+}
+
+/// One file as last read: its size and mtime, lines and warnings.
+#[derive(Debug)]
+struct Parsed {
+    len: u64,
+    modified: Option<SystemTime>,
+    lines: Vec<CostLine>,
+    warnings: Vec<String>,
+}
+
+/// Reads a directory of FOCUS files, remembering what it has read.
+#[derive(Debug, Default)]
+pub struct FocusReader {
+    seen: BTreeMap<PathBuf, Parsed>,
+}
+
+/// Which tag names a service: the first present of these keys.
+const SERVICE_TAGS: &[&str] = &["service", "app", "app.kubernetes.io/name"];
+
+impl FocusReader {
+    /// Lines of every file in `dir` (new or changed files are parsed), and
+    /// the warnings for skipped rows.
+    pub fn read(&mut self, dir: &Path) -> Result<(Vec<CostLine>, Vec<String>), String> {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+            .collect();
+        files.sort();
+        self.seen.retain(|p, _| files.contains(p));
+        for path in &files {
+            let meta = std::fs::metadata(path).ok();
+            let len = meta.as_ref().map(|m| m.len()).unwrap_or(0);
+            let modified = meta.and_then(|m| m.modified().ok());
+            let fresh = self
+                .seen
+                .get(path)
+                .is_some_and(|(l, m, _, _)| *l == len && *m == modified);
+            if !fresh {
+                let (lines, warnings) = parse_file(path);
+                self.seen
+                    .insert(path.clone(), (len, modified, lines, warnings));
+            }
+        }
+        let lines = self
+            .seen
+            .values()
+            .flat_map(|(_, _, l, _)| l.iter().cloned())
+            .collect();
+        let warnings = self
+            .seen
+            .values()
+            .flat_map(|(_, _, _, w)| w.iter().cloned())
+            .collect();
+        Ok((lines, warnings))
+    }
+}
+
+fn service_of(tags: Option<&str>) -> Option<String> {
+    let tags: BTreeMap<String, serde_json::Value> = serde_json::from_str(tags?).ok()?;
+    SERVICE_TAGS
+        .iter()
+        .find_map(|k| tags.get(*k))
+        .and_then(|v| v.as_str().map(str::to_string))
+}
+
+/// Parses one file; a row that does not parse is a warning naming the file
+/// and line, not an error.
+pub fn parse_file(path: &Path) -> (Vec<CostLine>, Vec<String>) {
+    let mut lines = Vec::new();
+    let mut warnings = Vec::new();
+    let mut reader = match csv::ReaderBuilder::new().flexible(false).from_path(path) {
+        Ok(r) => r,
+        Err(e) => return (lines, vec![format!("{}: {e}", path.display())]),
+    };
+    for (n, record) in reader.deserialize::<Row>().enumerate() {
+        let line_no = n + 2; // header is line 1
+        let row = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(line_no as u64);
+                warnings.push(format!(
+                    "{}:{line}: skipped: {}",
+                    path.display(),
+                    short(&e.to_string())
+                ));
+                continue;
+            }
+        };
+        let day = row
+            .charge_period_start
+            .get(..10)
+            .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+        let amount = row.effective_cost.or(row.billed_cost);
+        match (day, amount) {
+            (Some(day), Some(amount)) if amount.is_finite() => lines.push(CostLine {
+                day,
+                provider: provider_name(row.provider.as_deref().unwrap_or("")),
+                region: row.region.unwrap_or_default(),
+                service: service_of(row.tags.as_deref()),
+                amount,
+                currency: row.currency.unwrap_or_else(|| "USD".into()),
+            }),
+            (None, _) => warnings.push(format!(
+                "{}:{line_no}: skipped: ChargePeriodStart {:?} is not a date",
+                path.display(),
+                row.charge_period_start
+            )),
+            _ => warnings.push(format!(
+                "{}:{line_no}: skipped: no BilledCost or EffectiveCost",
+                path.display()
+            )),
+        }
+    }
+    (lines, warnings)
+}
+
+/// FOCUS ProviderName ("AWS", "Google Cloud", "Microsoft Azure") -> our
+/// provider names (aws, gcp, azure), else the name lower-cased.
+pub fn provider_name(raw: &str) -> String {
+    let lower = raw.to_ascii_lowercase();
+    if lower.contains("aws") || lower.contains("amazon") {
+        "aws".into()
+    } else if lower.contains("google") || lower == "gcp" {
+        "gcp".into()
+    } else if lower.contains("azure") || lower.contains("microsoft") {
+        "azure".into()
+    } else {
+        lower
+    }
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(120).collect()
+}

@@ -1,0 +1,85 @@
+//! One pass over every source, for the commands: connect, gather with
+//! per-source timeouts, stop. A faulty region never makes this hang: after
+//! `deadline`, whatever has not answered is reported as unreachable.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use super::hub;
+use crate::config::Config;
+use crate::model::state::{FleetState, KubeChange, KubeKind, Update};
+use crate::model::{SourceKind, SourceStatus};
+
+/// Gathers until every source answered once (Kubernetes: its deployments
+/// listed) or `deadline` passed; then stops every task.
+pub async fn once(cfg: &Config, context: Option<&str>, deadline: Duration) -> FleetState {
+    let plan = hub::plan(cfg, context);
+    let mut pending: BTreeSet<(SourceKind, String, String)> = plan.expected().into_iter().collect();
+    let mut listed: BTreeSet<(String, String)> = BTreeSet::new();
+    let (tx, mut rx) = mpsc::channel(4096);
+    let mut tasks = JoinSet::new();
+    hub::spawn(plan, &tx, &mut tasks);
+    drop(tx);
+    let mut state = FleetState::default();
+    let timer = tokio::time::sleep(deadline);
+    tokio::pin!(timer);
+    while !pending.is_empty() {
+        tokio::select! {
+            _ = &mut timer => break,
+            msg = rx.recv() => {
+                let Some(update) = msg else { break };
+                note(&update, &mut pending, &mut listed);
+                state.apply(update);
+            }
+        }
+    }
+    tasks.abort_all();
+    // Drain what was already sent, so nothing that arrived is lost.
+    while let Ok(update) = rx.try_recv() {
+        note(&update, &mut pending, &mut listed);
+        state.apply(update);
+    }
+    for (kind, region, name) in pending {
+        if state
+            .sources
+            .iter()
+            .any(|s| s.kind == kind && s.region == region && s.name == name)
+        {
+            continue;
+        }
+        let mut s = SourceStatus::new(kind, &region, &name);
+        s.failed(format!("no answer within {} s", deadline.as_secs()), 1);
+        state.apply(Update::Source(s));
+    }
+    state
+}
+
+fn note(
+    update: &Update,
+    pending: &mut BTreeSet<(SourceKind, String, String)>,
+    listed: &mut BTreeSet<(String, String)>,
+) {
+    match update {
+        Update::Kube {
+            region,
+            context,
+            change: KubeChange::Replace(KubeKind::Deployment, _),
+        } => {
+            listed.insert((region.clone(), context.clone()));
+            pending.remove(&(SourceKind::Kubernetes, region.clone(), context.clone()));
+        }
+        Update::Source(s) => {
+            let key = (s.kind, s.region.clone(), s.name.clone());
+            let done = s.kind != SourceKind::Kubernetes
+                || s.last_error.is_some()
+                || listed.contains(&(s.region.clone(), s.name.clone()));
+            if done {
+                pending.remove(&key);
+            }
+        }
+        _ => {}
+    }
+}

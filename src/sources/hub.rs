@@ -1,0 +1,254 @@
+//! The hub: turns the resolved config into source tasks and spawns them.
+//! Every task sends [`Update`]s on one channel; none touches UI state.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use super::alertmanager::{AmSource, Member};
+use super::billing::{self, BillingSource};
+use super::kube::ClusterSource;
+use super::prometheus::{self, PromSource, ServiceQueries};
+use crate::config::{self, Config};
+use crate::model::state::Update;
+use crate::model::{SourceKind, SourceStatus};
+
+/// Every source of a config, ready to run.
+pub struct Plan {
+    pub clusters: Vec<ClusterSource>,
+    pub prometheus: Vec<PromSource>,
+    pub alertmanagers: Option<AmSource>,
+    pub billing: Vec<BillingSource>,
+    /// Sources that could not even be set up (bad header, ...): reported once.
+    pub broken: Vec<SourceStatus>,
+}
+
+impl Plan {
+    /// `(kind, region, name)` of every source, for "has everyone answered".
+    pub fn expected(&self) -> Vec<(SourceKind, String, String)> {
+        let mut v: Vec<(SourceKind, String, String)> = Vec::new();
+        v.extend(
+            self.clusters
+                .iter()
+                .map(|c| (SourceKind::Kubernetes, c.region.clone(), c.context.clone())),
+        );
+        v.extend(
+            self.prometheus
+                .iter()
+                .map(|p| (SourceKind::Prometheus, p.region.clone(), p.name.clone())),
+        );
+        if let Some(am) = &self.alertmanagers {
+            v.extend(
+                am.members
+                    .iter()
+                    .map(|m| (SourceKind::Alertmanager, m.region.clone(), m.name())),
+            );
+        }
+        v.extend(
+            self.billing
+                .iter()
+                .map(|b| (SourceKind::Billing, b.region.clone(), b.name())),
+        );
+        v
+    }
+}
+
+fn shown(url: &url::Url) -> String {
+    let mut u = url.clone();
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    u.set_query(None);
+    u.to_string()
+}
+
+/// Builds the sources of `cfg`. `context` limits Kubernetes to one context.
+pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
+    let refresh = &cfg.ui.refresh;
+    let stale_after = refresh.stale_after_missed;
+    let weight_keys: Vec<String> = {
+        let mut k: Vec<String> = cfg
+            .services
+            .iter()
+            .map(|s| s.traffic.weight_annotation.clone())
+            .collect();
+        k.dedup();
+        k
+    };
+    let mut plan = Plan {
+        clusters: Vec::new(),
+        prometheus: Vec::new(),
+        alertmanagers: None,
+        billing: Vec::new(),
+        broken: Vec::new(),
+    };
+    let mut members: BTreeMap<String, Member> = BTreeMap::new();
+    for region in &cfg.regions {
+        for c in &region.clusters {
+            if context.is_some_and(|ctx| ctx != c.context) {
+                continue;
+            }
+            plan.clusters.push(ClusterSource {
+                region: region.name.clone(),
+                context: c.context.clone(),
+                kubeconfig: c.kubeconfig.clone(),
+                namespaces: c.namespaces.clone(),
+                weight_annotations: weight_keys.clone(),
+                probe_every: refresh.prometheus,
+                timeout: Duration::from_secs(5),
+                stale_after,
+            });
+        }
+        if let Some(p) = &region.prometheus {
+            let name = shown(&p.url);
+            let built = super::http::client(p.auth.as_ref(), &p.headers, p.timeout)
+                .and_then(|h| prometheus::client(h, &p.url));
+            match built {
+                Ok(client) => plan.prometheus.push(PromSource {
+                    region: region.name.clone(),
+                    client,
+                    name,
+                    services: cfg
+                        .services
+                        .iter()
+                        .map(|s| queries(s, p.selector.as_deref()))
+                        .collect(),
+                    every: refresh.prometheus,
+                    timeout: p.timeout,
+                    stale_after,
+                    chart_points: 120,
+                }),
+                Err(e) => plan
+                    .broken
+                    .push(broken(SourceKind::Prometheus, &region.name, &name, e)),
+            }
+        }
+        for am in &region.alertmanagers {
+            let name = shown(&am.url);
+            if members.contains_key(&name) {
+                continue;
+            }
+            match super::http::client(am.auth.as_ref(), &BTreeMap::new(), Duration::from_secs(10)) {
+                Ok(http) => {
+                    members.insert(
+                        name,
+                        Member {
+                            url: am.url.clone(),
+                            ha_cluster: am.ha_cluster.clone(),
+                            region: region.name.clone(),
+                            http,
+                        },
+                    );
+                }
+                Err(e) => {
+                    plan.broken
+                        .push(broken(SourceKind::Alertmanager, &region.name, &name, e))
+                }
+            }
+        }
+        if let Some(b) = &region.billing {
+            plan.billing
+                .push(billing_source(cfg, region, b, stale_after));
+        }
+    }
+    if !members.is_empty() {
+        plan.alertmanagers = Some(AmSource {
+            members: members.into_values().collect(),
+            every: refresh.alertmanager,
+            timeout: Duration::from_secs(5),
+            stale_after,
+        });
+    }
+    plan
+}
+
+fn broken(kind: SourceKind, region: &str, name: &str, error: String) -> SourceStatus {
+    let mut s = SourceStatus::new(kind, region, name);
+    s.failed(error, 1);
+    s
+}
+
+fn queries(s: &config::Service, selector: Option<&str>) -> ServiceQueries {
+    let q = |raw: &Option<String>| raw.as_deref().map(|r| prometheus::expand(r, selector));
+    ServiceQueries {
+        service: s.name.clone(),
+        request_rate: q(&s.slo.request_rate),
+        error_ratio: q(&s.slo.error_ratio),
+        p95_latency: q(&s.slo.p95_latency),
+    }
+}
+
+fn billing_source(
+    cfg: &Config,
+    region: &config::Region,
+    b: &config::Billing,
+    stale_after: u32,
+) -> BillingSource {
+    let kind = match b {
+        config::Billing::Opencost { url } => billing::Kind::Opencost {
+            url: url.clone(),
+            services: cfg
+                .services
+                .iter()
+                .map(|s| {
+                    (
+                        (
+                            s.namespace.clone(),
+                            s.deployment_in(&region.name).to_string(),
+                        ),
+                        s.name.clone(),
+                    )
+                })
+                .collect(),
+        },
+        config::Billing::AwsCostExplorer {
+            endpoint,
+            region: signing,
+            service_tag,
+            profile,
+        } => billing::Kind::AwsCostExplorer {
+            endpoint: endpoint
+                .as_ref()
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| billing::aws_cost_explorer::DEFAULT_ENDPOINT.into()),
+            signing_region: signing.clone(),
+            service_tag: service_tag.clone(),
+            profile: profile.clone(),
+        },
+        config::Billing::FocusCsv { dir } => billing::Kind::FocusCsv { dir: dir.clone() },
+    };
+    let provider = super::specs::provider(region.provider);
+    BillingSource {
+        region: region.name.clone(),
+        cloud_region: region.cloud_region.clone(),
+        provider: provider.into(),
+        kind,
+        http: reqwest::Client::new(),
+        every: cfg.ui.refresh.billing,
+        timeout: Duration::from_secs(20),
+        stale_after,
+    }
+}
+
+/// Spawns every source of `plan` into `tasks`; each sends on `tx`.
+pub fn spawn(plan: Plan, tx: &mpsc::Sender<Update>, tasks: &mut JoinSet<()>) {
+    for s in plan.broken {
+        let tx = tx.clone();
+        tasks.spawn(async move {
+            let _ = tx.send(Update::Source(s)).await;
+        });
+    }
+    for c in plan.clusters {
+        tasks.spawn(super::kube::run(c, tx.clone()));
+    }
+    for p in plan.prometheus {
+        tasks.spawn(prometheus::run(p, tx.clone()));
+    }
+    if let Some(am) = plan.alertmanagers {
+        tasks.spawn(super::alertmanager::run(am, tx.clone()));
+    }
+    for b in plan.billing {
+        tasks.spawn(billing::run(b, tx.clone()));
+    }
+}
