@@ -65,22 +65,29 @@ impl FocusReader {
             let fresh = self
                 .seen
                 .get(path)
-                .is_some_and(|(l, m, _, _)| *l == len && *m == modified);
+                .is_some_and(|p| p.len == len && p.modified == modified);
             if !fresh {
                 let (lines, warnings) = parse_file(path);
-                self.seen
-                    .insert(path.clone(), (len, modified, lines, warnings));
+                self.seen.insert(
+                    path.clone(),
+                    Parsed {
+                        len,
+                        modified,
+                        lines,
+                        warnings,
+                    },
+                );
             }
         }
         let lines = self
             .seen
             .values()
-            .flat_map(|(_, _, l, _)| l.iter().cloned())
+            .flat_map(|p| p.lines.iter().cloned())
             .collect();
         let warnings = self
             .seen
             .values()
-            .flat_map(|(_, _, _, w)| w.iter().cloned())
+            .flat_map(|p| p.warnings.iter().cloned())
             .collect();
         Ok((lines, warnings))
     }
