@@ -65,12 +65,12 @@ impl super::Alertmanager {
         }
         if s.matchers.is_empty() {
             return Err(SilenceError::Invalid(
-                "invalid silence: at least one matcher required".into(),
+                "silence invalid: at least one matcher required".into(),
             ));
         }
         if s.matchers.iter().all(|m| m.matches_value("")) {
             return Err(SilenceError::Invalid(
-                "invalid silence: at least one matcher must not match the empty string".into(),
+                "silence invalid: at least one matcher must not match the empty string".into(),
             ));
         }
         if s.starts_at_ms < now_ms {
