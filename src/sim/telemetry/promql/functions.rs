@@ -19,7 +19,11 @@ pub fn call(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
     match call.func.name {
         "time" => Ok(Value::Scalar(t as f64 / 1000.0)),
         "rate" | "increase" | "irate" => {
-            let Expr::MatrixSelector(ms) = arg(0)? else {
+            let a0 = arg(0)?;
+            if matches!(a0, Expr::Subquery(_)) {
+                return Err(QueryError::unsupported("subquery"));
+            }
+            let Expr::MatrixSelector(ms) = a0 else {
                 return Err(QueryError::unsupported(format!(
                     "{}() over anything but a range selector",
                     call.func.name
