@@ -1,0 +1,51 @@
+//! Telemetry faults, settable at start and at run time. Region faults are
+//! ORed onto the Kubernetes side's flags; the service faults (Prometheus
+//! down or slow, Alertmanager down) only exist here.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::input::WorldInput;
+
+/// Every fault the telemetry side can inject.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Faults {
+    /// Regions that are failed (errors, latency, alerts).
+    pub region_failed: BTreeSet<String>,
+    /// Regions with a latency spike.
+    pub latency_spike: BTreeSet<String>,
+    /// Regions with a cost anomaly (a runaway node group is billed).
+    pub cost_anomaly: BTreeSet<String>,
+    /// `region/service` pairs running a bad release.
+    pub bad_release: BTreeSet<String>,
+    /// Regions whose Prometheus answers 503 (`*` for every region and the global endpoint).
+    pub prometheus_down: BTreeSet<String>,
+    /// Extra delay of every Prometheus answer, milliseconds.
+    pub prometheus_slow_ms: u64,
+    /// The Alertmanager answers 503 and receives no alerts.
+    pub alertmanager_down: bool,
+}
+
+impl Faults {
+    /// Whether the Prometheus of `region` (None: the global endpoint) is down.
+    pub fn prometheus_is_down(&self, region: Option<&str>) -> bool {
+        self.prometheus_down.contains("*")
+            || region.is_some_and(|r| self.prometheus_down.contains(r))
+    }
+
+    /// The world with these faults applied on top of the input's flags.
+    pub fn apply(&self, world: &WorldInput) -> WorldInput {
+        let mut w = world.clone();
+        for r in &mut w.regions {
+            r.failed |= self.region_failed.contains(&r.name);
+            r.latency_spike |= self.latency_spike.contains(&r.name);
+            r.cost_anomaly |= self.cost_anomaly.contains(&r.name);
+            for s in &mut r.services {
+                s.bad_release |= self.bad_release.contains(&format!("{}/{}", r.name, s.name));
+            }
+        }
+        w
+    }
+}

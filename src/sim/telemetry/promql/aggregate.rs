@@ -1,0 +1,108 @@
+//! Aggregation operators: `sum`, `avg`, `min`, `max`, `count`, `topk`,
+//! `bottomk`, with `by` / `without`.
+
+use std::collections::BTreeMap;
+
+use promql_parser::parser::{AggregateExpr, LabelModifier};
+
+use super::eval::Evaluator;
+use super::{QueryError, Sample, Value};
+use crate::sim::telemetry::series::{Labels, NAME};
+
+/// The grouping key of `labels` under `modifier`.
+fn group_key(labels: &Labels, modifier: &Option<LabelModifier>) -> Labels {
+    match modifier {
+        None => Labels::new(),
+        Some(LabelModifier::Include(ls)) => labels
+            .iter()
+            .filter(|(k, _)| ls.labels.iter().any(|l| l == *k) && k.as_str() != NAME)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        Some(LabelModifier::Exclude(ls)) => labels
+            .iter()
+            .filter(|(k, _)| !ls.labels.iter().any(|l| l == *k) && k.as_str() != NAME)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
+/// Evaluate an aggregation at `t`.
+pub fn aggregate(ev: &Evaluator<'_>, agg: &AggregateExpr, t: i64) -> Result<Value, QueryError> {
+    let op = agg.op.to_string();
+    let op = op.as_str();
+    if !matches!(
+        op,
+        "sum" | "avg" | "min" | "max" | "count" | "topk" | "bottomk"
+    ) {
+        return Err(QueryError::unsupported(format!("aggregation \"{op}\"")));
+    }
+    let input = ev.eval_vector(&agg.expr, t)?;
+    if op == "topk" || op == "bottomk" {
+        let Some(param) = &agg.param else {
+            return Err(QueryError::bad_data(format!("{op} needs a parameter")));
+        };
+        let k = ev.eval_scalar(param, t)?;
+        return Ok(Value::Vector(top_k(input, k, &agg.modifier, op == "topk")));
+    }
+    let mut groups: BTreeMap<Labels, Vec<f64>> = BTreeMap::new();
+    for s in input {
+        groups
+            .entry(group_key(&s.labels, &agg.modifier))
+            .or_default()
+            .push(s.value);
+    }
+    let out = groups
+        .into_iter()
+        .map(|(labels, vals)| {
+            let value = match op {
+                "sum" => vals.iter().sum(),
+                "avg" => vals.iter().sum::<f64>() / vals.len() as f64,
+                "count" => vals.len() as f64,
+                "min" => fold_nan_aware(&vals, f64::min),
+                _ => fold_nan_aware(&vals, f64::max),
+            };
+            Sample { labels, value }
+        })
+        .collect();
+    Ok(Value::Vector(out))
+}
+
+/// min/max as Prometheus does them: NaN only when every input is NaN.
+fn fold_nan_aware(vals: &[f64], f: fn(f64, f64) -> f64) -> f64 {
+    vals.iter()
+        .copied()
+        .filter(|v| !v.is_nan())
+        .reduce(f)
+        .unwrap_or(f64::NAN)
+}
+
+fn top_k(input: Vec<Sample>, k: f64, modifier: &Option<LabelModifier>, top: bool) -> Vec<Sample> {
+    if k < 1.0 || k.is_nan() {
+        return Vec::new();
+    }
+    let k = k.min(1e9) as usize;
+    let mut groups: BTreeMap<Labels, Vec<Sample>> = BTreeMap::new();
+    for s in input {
+        groups
+            .entry(group_key(&s.labels, modifier))
+            .or_default()
+            .push(s);
+    }
+    let mut out = Vec::new();
+    for (_, mut members) in groups {
+        members.sort_by(|a, b| {
+            // NaN sorts last in both directions.
+            let ord = match (a.value.is_nan(), b.value.is_nan()) {
+                (true, true) => std::cmp::Ordering::Equal,
+                (true, false) => return std::cmp::Ordering::Greater,
+                (false, true) => return std::cmp::Ordering::Less,
+                _ => a.value.total_cmp(&b.value),
+            };
+            if top { ord.reverse() } else { ord }
+        });
+        members.truncate(k);
+        out.extend(members);
+    }
+    // topk keeps the metric name and all labels.
+    out
+}

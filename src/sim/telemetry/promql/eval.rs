@@ -1,0 +1,176 @@
+//! The expression walker: selectors, literals, and dispatch to functions,
+//! aggregations and binary operators.
+
+use promql_parser::label::{MatchOp, Matchers};
+use promql_parser::parser::{Expr, Offset, VectorSelector};
+
+use super::{LOOKBACK_MS, QueryError, RangeSeries, Sample, Value, aggregate, binary, functions};
+use crate::sim::telemetry::series::{Labels, NAME, SeriesStore};
+
+/// Evaluates expressions over a series store, optionally restricted to one
+/// region's series (a per-region Prometheus).
+pub struct Evaluator<'a> {
+    store: &'a SeriesStore,
+    region: Option<&'a str>,
+}
+
+fn offset_ms(offset: &Option<Offset>) -> i64 {
+    match offset {
+        Some(Offset::Pos(d)) => d.as_millis() as i64,
+        Some(Offset::Neg(d)) => -(d.as_millis() as i64),
+        None => 0,
+    }
+}
+
+/// Whether `labels` satisfy every matcher (a missing label matches as "").
+pub fn matches_all(matchers: &[promql_parser::label::Matcher], labels: &Labels) -> bool {
+    matchers
+        .iter()
+        .all(|m| m.is_match(labels.get(&m.name).map_or("", String::as_str)))
+}
+
+fn check_matchers(ms: &Matchers) -> Result<(), QueryError> {
+    if !ms.or_matchers.is_empty() {
+        return Err(QueryError::unsupported(
+            "\"or\" inside a label matcher list",
+        ));
+    }
+    Ok(())
+}
+
+/// The metric name a selector pins with `=`, if any (for the store index).
+fn pinned_name(vs: &VectorSelector) -> Option<&str> {
+    vs.name.as_deref().or_else(|| {
+        vs.matchers
+            .matchers
+            .iter()
+            .find(|m| m.name == NAME && m.op == MatchOp::Equal)
+            .map(|m| m.value.as_str())
+    })
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(store: &'a SeriesStore, region: Option<&'a str>) -> Self {
+        Self { store, region }
+    }
+
+    fn visible(&self, vs: &VectorSelector, labels: &Labels) -> bool {
+        if let Some(r) = self.region
+            && labels.get("region").is_none_or(|v| v != r)
+        {
+            return false;
+        }
+        if let Some(n) = &vs.name
+            && labels.get(NAME).is_none_or(|v| v != n)
+        {
+            return false;
+        }
+        matches_all(&vs.matchers.matchers, labels)
+    }
+
+    fn check_selector(vs: &VectorSelector) -> Result<(), QueryError> {
+        if vs.at.is_some() {
+            return Err(QueryError::unsupported("@ modifier"));
+        }
+        check_matchers(&vs.matchers)
+    }
+
+    /// An instant vector selector at `t`.
+    pub fn select_instant(&self, vs: &VectorSelector, t: i64) -> Result<Vec<Sample>, QueryError> {
+        Self::check_selector(vs)?;
+        let at = t - offset_ms(&vs.offset);
+        Ok(self
+            .store
+            .series(pinned_name(vs))
+            .filter(|(ls, _)| self.visible(vs, ls))
+            .filter_map(|(ls, h)| {
+                h.instant(at, LOOKBACK_MS).map(|(_, v)| Sample {
+                    labels: ls.clone(),
+                    value: v,
+                })
+            })
+            .collect())
+    }
+
+    /// A range selector ending at `t`; samples in `[t - range, t]`
+    /// (Prometheus 2.x includes both ends).
+    pub fn select_range(
+        &self,
+        vs: &VectorSelector,
+        range_ms: i64,
+        t: i64,
+    ) -> Result<Vec<RangeSeries>, QueryError> {
+        Self::check_selector(vs)?;
+        let end = t - offset_ms(&vs.offset);
+        let start = end - range_ms;
+        Ok(self
+            .store
+            .series(pinned_name(vs))
+            .filter(|(ls, _)| self.visible(vs, ls))
+            .filter_map(|(ls, h)| {
+                let points = h.range(start - 1, end);
+                (!points.is_empty()).then(|| RangeSeries {
+                    labels: ls.clone(),
+                    points,
+                })
+            })
+            .collect())
+    }
+
+    /// Evaluate `expr` at `t` (milliseconds).
+    pub fn eval(&self, expr: &Expr, t: i64) -> Result<Value, QueryError> {
+        match expr {
+            Expr::NumberLiteral(n) => Ok(Value::Scalar(n.val)),
+            Expr::StringLiteral(s) => Ok(Value::String(s.val.clone())),
+            Expr::Paren(p) => self.eval(&p.expr, t),
+            Expr::Unary(u) => match self.eval(&u.expr, t)? {
+                Value::Scalar(v) => Ok(Value::Scalar(-v)),
+                Value::Vector(vs) => Ok(Value::Vector(
+                    vs.into_iter()
+                        .map(|s| Sample {
+                            labels: super::drop_name(s.labels),
+                            value: -s.value,
+                        })
+                        .collect(),
+                )),
+                other => Err(QueryError::bad_data(format!(
+                    "unary expression only allowed on expressions of type scalar or instant vector, got \"{}\"",
+                    other.type_name()
+                ))),
+            },
+            Expr::VectorSelector(vs) => Ok(Value::Vector(self.select_instant(vs, t)?)),
+            Expr::MatrixSelector(ms) => Ok(Value::Matrix(self.select_range(
+                &ms.vs,
+                ms.range.as_millis() as i64,
+                t,
+            )?)),
+            Expr::Call(call) => functions::call(self, call, t),
+            Expr::Aggregate(agg) => aggregate::aggregate(self, agg, t),
+            Expr::Binary(bin) => binary::binary(self, bin, t),
+            Expr::Subquery(_) => Err(QueryError::unsupported("subquery")),
+            Expr::Extension(_) => Err(QueryError::unsupported("extension expression")),
+        }
+    }
+
+    /// Evaluate to an instant vector or fail with Prometheus' type error.
+    pub fn eval_vector(&self, expr: &Expr, t: i64) -> Result<Vec<Sample>, QueryError> {
+        match self.eval(expr, t)? {
+            Value::Vector(v) => Ok(v),
+            other => Err(QueryError::bad_data(format!(
+                "expected instant vector, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// Evaluate to a scalar or fail with Prometheus' type error.
+    pub fn eval_scalar(&self, expr: &Expr, t: i64) -> Result<f64, QueryError> {
+        match self.eval(expr, t)? {
+            Value::Scalar(v) => Ok(v),
+            other => Err(QueryError::bad_data(format!(
+                "expected scalar, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Sample history: one ring buffer per series at a fixed resolution, with
+//! Prometheus' staleness markers when a series disappears.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+/// A series' labels, including `__name__`. Sorted, as Prometheus keeps them.
+pub type Labels = BTreeMap<String, String>;
+
+/// The label that carries the metric name.
+pub const NAME: &str = "__name__";
+
+/// Prometheus' staleness marker: a NaN with this exact bit pattern.
+pub const STALE_NAN_BITS: u64 = 0x7ff0_0000_0000_0002;
+
+/// True when `v` is a staleness marker.
+pub fn is_stale(v: f64) -> bool {
+    v.to_bits() == STALE_NAN_BITS
+}
+
+/// Build labels from pairs.
+pub fn labels<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Labels {
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// One series' history, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub samples: VecDeque<(i64, f64)>,
+    /// Which writer owns the series (scrape or rule evaluation); staleness
+    /// is judged per writer.
+    source: Source,
+}
+
+/// Who writes a series.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// The simulated targets' scrape.
+    #[default]
+    Scrape,
+    /// The rule evaluator (`ALERTS`).
+    Rules,
+}
+
+/// All series, grouped by metric name.
+#[derive(Debug, Clone)]
+pub struct SeriesStore {
+    resolution_ms: i64,
+    retention_ms: i64,
+    by_name: HashMap<String, BTreeMap<Labels, History>>,
+    last_append_ms: HashMap<Source, i64>,
+}
+
+impl SeriesStore {
+    pub fn new(resolution_ms: i64, retention_ms: i64) -> Self {
+        Self {
+            resolution_ms: resolution_ms.max(1),
+            retention_ms: retention_ms.max(resolution_ms),
+            by_name: HashMap::new(),
+            last_append_ms: HashMap::new(),
+        }
+    }
+
+    pub fn resolution_ms(&self) -> i64 {
+        self.resolution_ms
+    }
+
+    /// Record one scrape of every series at `t_ms`. Series absent from the
+    /// scrape get a staleness marker; history older than the retention is
+    /// dropped. Scrapes closer together than the resolution are ignored.
+    /// Returns whether the scrape was recorded.
+    pub fn append_scrape(&mut self, t_ms: i64, scrape: Vec<(Labels, f64)>) -> bool {
+        self.append(Source::Scrape, t_ms, scrape)
+    }
+
+    /// Like [`Self::append_scrape`] for one writer: staleness and the
+    /// resolution are judged only among that writer's series.
+    pub fn append(&mut self, source: Source, t_ms: i64, scrape: Vec<(Labels, f64)>) -> bool {
+        if let Some(last) = self.last_append_ms.get(&source)
+            && t_ms - last < self.resolution_ms
+        {
+            return false;
+        }
+        self.last_append_ms.insert(source, t_ms);
+        let mut seen: HashMap<String, HashSet<Labels>> = HashMap::new();
+        for (ls, v) in scrape {
+            let name = ls.get(NAME).cloned().unwrap_or_default();
+            let family = self.by_name.entry(name.clone()).or_default();
+            seen.entry(name).or_default().insert(ls.clone());
+            let hist = family.entry(ls).or_insert_with(|| History {
+                samples: VecDeque::new(),
+                source,
+            });
+            hist.samples.push_back((t_ms, v));
+        }
+        let cutoff = t_ms - self.retention_ms;
+        for (name, family) in self.by_name.iter_mut() {
+            let present = seen.get(name);
+            for (ls, hist) in family.iter_mut() {
+                let fresh = hist.source != source || present.is_some_and(|p| p.contains(ls));
+                let last_stale = hist.samples.back().is_none_or(|(_, v)| is_stale(*v));
+                if !fresh && !last_stale {
+                    hist.samples
+                        .push_back((t_ms, f64::from_bits(STALE_NAN_BITS)));
+                }
+                while hist.samples.front().is_some_and(|(t, _)| *t < cutoff) {
+                    hist.samples.pop_front();
+                }
+            }
+            family.retain(|_, h| !h.samples.is_empty());
+        }
+        self.by_name.retain(|_, f| !f.is_empty());
+        true
+    }
+
+    /// Every series whose name is `name` (or all series when `None`).
+    pub fn series<'a>(
+        &'a self,
+        name: Option<&'a str>,
+    ) -> Box<dyn Iterator<Item = (&'a Labels, &'a History)> + 'a> {
+        match name {
+            Some(n) => match self.by_name.get(n) {
+                Some(f) => Box::new(f.iter()),
+                None => Box::new(std::iter::empty()),
+            },
+            None => Box::new(self.by_name.values().flat_map(|f| f.iter())),
+        }
+    }
+
+    /// Number of series held.
+    pub fn len(&self) -> usize {
+        self.by_name.values().map(BTreeMap::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
+
+impl History {
+    /// Samples in `(start, end]`, without staleness markers.
+    pub fn range(&self, start_excl: i64, end_incl: i64) -> Vec<(i64, f64)> {
+        let from = self.samples.partition_point(|(t, _)| *t <= start_excl);
+        self.samples
+            .iter()
+            .skip(from)
+            .take_while(|(t, _)| *t <= end_incl)
+            .filter(|(_, v)| !is_stale(*v))
+            .copied()
+            .collect()
+    }
+
+    /// The instant value at `t`: the last sample in `(t - lookback, t]`,
+    /// unless that sample is a staleness marker.
+    pub fn instant(&self, t: i64, lookback_ms: i64) -> Option<(i64, f64)> {
+        let end = self.samples.partition_point(|(st, _)| *st <= t);
+        let (st, v) = *self.samples.get(end.checked_sub(1)?)?;
+        (st > t - lookback_ms && !is_stale(v)).then_some((st, v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staleness_and_retention() {
+        let mut s = SeriesStore::new(1000, 10_000);
+        let a = labels([(NAME, "m"), ("x", "1")]);
+        let b = labels([(NAME, "m"), ("x", "2")]);
+        s.append_scrape(0, vec![(a.clone(), 1.0), (b.clone(), 2.0)]);
+        assert!(!s.append_scrape(500, vec![]));
+        s.append_scrape(1000, vec![(a.clone(), 3.0)]);
+        let hist: Vec<_> = s.series(Some("m")).collect();
+        assert_eq!(hist.len(), 2);
+        let hb = hist.iter().find(|(l, _)| **l == b).map(|(_, h)| *h);
+        assert!(hb.is_some_and(|h| h.instant(1000, 300_000).is_none()));
+        assert!(hb.is_some_and(|h| h.instant(999, 300_000) == Some((0, 2.0))));
+        for t in 2..20 {
+            s.append_scrape(t * 1000, vec![(a.clone(), t as f64)]);
+        }
+        assert_eq!(s.len(), 1);
+        let ha = s.series(Some("m")).next().map(|(_, h)| h.samples.len());
+        assert_eq!(ha, Some(11));
+    }
+}
