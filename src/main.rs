@@ -9,7 +9,12 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Run the simulated multi-region fleet in the foreground
+    Sim(opsdeck::sim::cmd::SimArgs),
+    /// Run the console on the embedded simulated fleet
+    Demo(opsdeck::sim::cmd::DemoArgs),
+}
 
 fn main() -> color_eyre::Result<()> {
     color_eyre::install()?;
@@ -17,6 +22,9 @@ fn main() -> color_eyre::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         None => Ok(()),
-        Some(c) => match c {},
+        Some(c) => match c {
+            Command::Sim(a) => opsdeck::sim::cmd::run_sim(a),
+            Command::Demo(a) => opsdeck::sim::cmd::run_demo(a),
+        },
     }
 }
