@@ -66,6 +66,10 @@ enum Command {
         #[command(flatten)]
         read: ReadArgs,
     },
+    /// Run the simulated multi-region fleet in the foreground.
+    Sim(opsdeck::sim::cmd::SimArgs),
+    /// Run the console on the embedded simulated fleet.
+    Demo(opsdeck::sim::cmd::DemoArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -130,6 +134,8 @@ fn main() -> ExitCode {
         Some(Command::Costs { by, days, read }) => {
             read_command(&cli, |c| costs::run(c, read, *by, *days))
         }
+        Some(Command::Sim(a)) => report(opsdeck::sim::cmd::run_sim(a.clone())),
+        Some(Command::Demo(a)) => report(opsdeck::sim::cmd::run_demo(a.clone())),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 *shell,
@@ -138,6 +144,17 @@ fn main() -> ExitCode {
                 &mut std::io::stdout(),
             );
             ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Prints an error report (color-eyre) and maps it to exit code 1.
+fn report(result: color_eyre::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:?}");
+            ExitCode::from(exit::FAILURE)
         }
     }
 }
