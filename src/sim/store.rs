@@ -136,6 +136,9 @@ impl Cluster {
         self.ctl.terminating.remove(k);
         let rv = self.bump();
         pod.rv = rv;
+        if self.ctl.quiet {
+            return;
+        }
         let v = Arc::new(pod.to_value());
         self.record(rv, Kind::Pod, EventType::Deleted, v);
     }
