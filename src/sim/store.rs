@@ -108,18 +108,25 @@ impl Cluster {
             .entry(key(&pod.ns, &pod.rs))
             .or_default()
             .insert(pod.name.clone());
-        let v = Arc::new(pod.to_value());
+        // While the initial world is built nobody watches: skip rendering.
+        let v = (!self.ctl.quiet).then(|| Arc::new(pod.to_value()));
         self.pods.insert(k, pod);
-        self.record(rv, Kind::Pod, EventType::Added, v);
+        if let Some(v) = v {
+            self.record(rv, Kind::Pod, EventType::Added, v);
+        }
     }
 
     /// Record that a pod changed (MODIFIED).
     pub fn touch_pod(&mut self, k: &Key) {
         let rv = self.bump();
+        let quiet = self.ctl.quiet;
         let Some(pod) = self.pods.get_mut(k) else {
             return;
         };
         pod.rv = rv;
+        if quiet {
+            return;
+        }
         let v = Arc::new(pod.to_value());
         self.record(rv, Kind::Pod, EventType::Modified, v);
     }
