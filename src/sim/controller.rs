@@ -133,7 +133,6 @@ impl Cluster {
                 surge,
                 unavailable,
                 recreate,
-                paused,
             );
         } else if let Some(name) = &new_name {
             // Paused: only a replicas change applies, and only when no old pods remain.
@@ -261,7 +260,6 @@ impl Cluster {
         surge: i64,
         unavailable: i64,
         recreate: bool,
-        paused: bool,
     ) {
         let ns = obj::namespace(d).to_string();
         let state = |c: &Cluster, r: &Value| RsState {
@@ -273,7 +271,6 @@ impl Cluster {
         let new_rs = new.and_then(|n| rss.iter().find(|r| obj::name(r) == n));
         let Some(new_rs) = new_rs else {
             // Paused with no new ReplicaSet: nothing to roll.
-            let _ = paused;
             return;
         };
         if recreate {

@@ -72,12 +72,18 @@ impl Cluster {
     /// Remove an object (not a pod); records DELETED.
     pub fn remove(&mut self, kind: Kind, ns: &str, name: &str) -> Option<Arc<Value>> {
         let old = self.docs.get_mut(&kind)?.remove(&key(ns, name))?;
-        let rv = self.bump();
         let mut v = (*old).clone();
-        obj::set_meta(&mut v, "resourceVersion", rv.to_string());
         if obj::meta(&v, "deletionTimestamp").is_none() {
             obj::set_meta(&mut v, "deletionTimestamp", rfc3339(self.now()));
+            if kind != Kind::Event {
+                // Watchers see the deletion start (MODIFIED), then DELETED.
+                let rv = self.bump();
+                obj::set_meta(&mut v, "resourceVersion", rv.to_string());
+                self.record(rv, kind, EventType::Modified, Arc::new(v.clone()));
+            }
         }
+        let rv = self.bump();
+        obj::set_meta(&mut v, "resourceVersion", rv.to_string());
         let v = Arc::new(v);
         self.record(rv, kind, EventType::Deleted, v.clone());
         Some(v)
