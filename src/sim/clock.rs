@@ -38,6 +38,13 @@ impl Clock {
         self.skew_ms.fetch_add(ms, Ordering::Relaxed);
     }
 
+    /// Make "now" the epoch again (after building the world, which takes
+    /// real time that should not count as simulated time).
+    pub fn restart(&self) {
+        let real = (self.start.elapsed().as_secs_f64() * 1000.0 * self.speed) as Millis;
+        self.skew_ms.store(-real, Ordering::Relaxed);
+    }
+
     /// The time multiplier.
     pub fn speed(&self) -> f64 {
         self.speed
@@ -61,11 +68,24 @@ pub fn wall_now() -> Millis {
 
 /// RFC 3339 with second precision, as Kubernetes writes `metav1.Time`.
 pub fn rfc3339(ms: Millis) -> String {
+    // Hand-rolled (civil-from-days): pods render several per list item.
     let secs = ms.div_euclid(1000);
-    match jiff::Timestamp::from_second(secs) {
-        Ok(t) => t.to_string(),
-        Err(_) => "1970-01-01T00:00:00Z".to_string(),
-    }
+    let (days, sod) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        sod / 3600,
+        sod % 3600 / 60,
+        sod % 60
+    )
 }
 
 /// RFC 3339 with nanosecond precision, as container log timestamps.
@@ -98,6 +118,18 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(rfc3339(1_700_000_000_123), "2023-11-14T22:13:20Z");
+        for ms in [
+            0,
+            951_782_400_000,
+            1_709_164_800_000,
+            4_102_444_799_000,
+            -86_400_000,
+        ] {
+            let want = jiff::Timestamp::from_second(ms / 1000)
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            assert_eq!(rfc3339(ms), want);
+        }
         assert_eq!(
             rfc3339_nano(1_700_000_000_123),
             "2023-11-14T22:13:20.123000000Z"

@@ -133,7 +133,6 @@ impl Cluster {
                 surge,
                 unavailable,
                 recreate,
-                paused,
             );
         } else if let Some(name) = &new_name {
             // Paused: only a replicas change applies, and only when no old pods remain.
@@ -261,7 +260,6 @@ impl Cluster {
         surge: i64,
         unavailable: i64,
         recreate: bool,
-        paused: bool,
     ) {
         let ns = obj::namespace(d).to_string();
         let state = |c: &Cluster, r: &Value| RsState {
@@ -273,7 +271,6 @@ impl Cluster {
         let new_rs = new.and_then(|n| rss.iter().find(|r| obj::name(r) == n));
         let Some(new_rs) = new_rs else {
             // Paused with no new ReplicaSet: nothing to roll.
-            let _ = paused;
             return;
         };
         if recreate {
@@ -304,25 +301,28 @@ impl Cluster {
         self.scale_rs(new_rs, n, d);
     }
 
+    /// Keep `limit` old ReplicaSets: like the upstream controller, count
+    /// every old one and delete, oldest first, those of the excess that are
+    /// scaled to zero with no pods left.
     fn cleanup_history(&mut self, ns: &str, uid: &str, new: Option<&str>, limit: i64) {
-        let rss = self.owned_rs(ns, uid);
-        let idle: Vec<String> = rss
-            .iter()
+        let old: Vec<Arc<Value>> = self
+            .owned_rs(ns, uid)
+            .into_iter()
             .filter(|r| Some(obj::name(r)) != new)
-            .filter(|r| {
-                obj::int(r, "spec.replicas", 0) == 0
-                    && self
-                        .ctl
-                        .rs_pods
-                        .get(&key(ns, obj::name(r)))
-                        .is_none_or(|s| s.is_empty())
-            })
-            .map(|r| obj::name(r).to_string())
             .collect();
-        let excess = idle.len().saturating_sub(limit.max(0) as usize);
-        for name in idle.into_iter().take(excess) {
-            self.remove(Kind::ReplicaSet, ns, &name);
-            self.ctl.rs_pods.remove(&key(ns, &name));
+        let excess = old.len().saturating_sub(limit.max(0) as usize);
+        for r in old.iter().take(excess) {
+            let name = obj::name(r);
+            let idle = obj::int(r, "spec.replicas", 0) == 0
+                && self
+                    .ctl
+                    .rs_pods
+                    .get(&key(ns, name))
+                    .is_none_or(|s| s.is_empty());
+            if idle {
+                self.remove(Kind::ReplicaSet, ns, name);
+                self.ctl.rs_pods.remove(&key(ns, name));
+            }
         }
     }
 

@@ -225,25 +225,32 @@ impl Pod {
         let name = c.get("name").and_then(Value::as_str).unwrap_or("");
         let since = rfc3339(self.changed);
         let state = match self.stage {
-            Stage::Pending | Stage::Creating => {
-                serde_json::json!({"waiting": {"reason": "ContainerCreating"}})
-            }
-            Stage::PullBackOff => serde_json::json!({"waiting": {
-                "reason": "ImagePullBackOff",
-                "message": format!("Back-off pulling image \"{image}\""),
-            }}),
-            Stage::CrashLoop => serde_json::json!({"waiting": {
-                "reason": "CrashLoopBackOff",
-                "message": format!("back-off 10s restarting failed container={name} pod={}", self.name),
-            }}),
-            Stage::Running => {
-                serde_json::json!({"running": {"startedAt": self.started.map(rfc3339).unwrap_or_else(|| since.clone())}})
-            }
+            Stage::Pending | Stage::Creating => State::Waiting {
+                reason: "ContainerCreating",
+                message: None,
+            },
+            Stage::PullBackOff => State::Waiting {
+                reason: "ImagePullBackOff",
+                message: Some(format!("Back-off pulling image \"{image}\"")),
+            },
+            Stage::CrashLoop => State::Waiting {
+                reason: "CrashLoopBackOff",
+                message: Some(format!(
+                    "back-off 10s restarting failed container={name} pod={}",
+                    self.name
+                )),
+            },
+            Stage::Running => State::Running {
+                started_at: self.started.map(rfc3339).unwrap_or_else(|| since.clone()),
+            },
         };
-        let last_state = if self.restarts > 0 {
-            serde_json::json!({"terminated": {"exitCode": 1, "reason": "Error", "startedAt": since, "finishedAt": since}})
-        } else {
-            serde_json::json!({})
+        let last_state = LastState {
+            terminated: (self.restarts > 0).then(|| Terminated {
+                exit_code: 1,
+                reason: "Error",
+                started_at: since.clone(),
+                finished_at: since,
+            }),
         };
         let running = matches!(self.stage, Stage::Running | Stage::CrashLoop);
         ContainerView {
@@ -359,6 +366,36 @@ struct ContainerView<'a> {
     ready: bool,
     restart_count: u32,
     started: bool,
-    state: Value,
-    last_state: Value,
+    state: State,
+    last_state: LastState,
+}
+
+#[derive(Serialize)]
+enum State {
+    #[serde(rename = "waiting")]
+    Waiting {
+        reason: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    #[serde(rename = "running")]
+    Running {
+        #[serde(rename = "startedAt")]
+        started_at: String,
+    },
+}
+
+#[derive(Serialize)]
+struct LastState {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terminated: Option<Terminated>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Terminated {
+    exit_code: i32,
+    reason: &'static str,
+    started_at: String,
+    finished_at: String,
 }

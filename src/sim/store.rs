@@ -72,12 +72,18 @@ impl Cluster {
     /// Remove an object (not a pod); records DELETED.
     pub fn remove(&mut self, kind: Kind, ns: &str, name: &str) -> Option<Arc<Value>> {
         let old = self.docs.get_mut(&kind)?.remove(&key(ns, name))?;
-        let rv = self.bump();
         let mut v = (*old).clone();
-        obj::set_meta(&mut v, "resourceVersion", rv.to_string());
         if obj::meta(&v, "deletionTimestamp").is_none() {
             obj::set_meta(&mut v, "deletionTimestamp", rfc3339(self.now()));
+            if kind != Kind::Event {
+                // Watchers see the deletion start (MODIFIED), then DELETED.
+                let rv = self.bump();
+                obj::set_meta(&mut v, "resourceVersion", rv.to_string());
+                self.record(rv, kind, EventType::Modified, Arc::new(v.clone()));
+            }
         }
+        let rv = self.bump();
+        obj::set_meta(&mut v, "resourceVersion", rv.to_string());
         let v = Arc::new(v);
         self.record(rv, kind, EventType::Deleted, v.clone());
         Some(v)
@@ -108,18 +114,25 @@ impl Cluster {
             .entry(key(&pod.ns, &pod.rs))
             .or_default()
             .insert(pod.name.clone());
-        let v = Arc::new(pod.to_value());
+        // While the initial world is built nobody watches: skip rendering.
+        let v = (!self.ctl.quiet).then(|| Arc::new(pod.to_value()));
         self.pods.insert(k, pod);
-        self.record(rv, Kind::Pod, EventType::Added, v);
+        if let Some(v) = v {
+            self.record(rv, Kind::Pod, EventType::Added, v);
+        }
     }
 
     /// Record that a pod changed (MODIFIED).
     pub fn touch_pod(&mut self, k: &Key) {
         let rv = self.bump();
+        let quiet = self.ctl.quiet;
         let Some(pod) = self.pods.get_mut(k) else {
             return;
         };
         pod.rv = rv;
+        if quiet {
+            return;
+        }
         let v = Arc::new(pod.to_value());
         self.record(rv, Kind::Pod, EventType::Modified, v);
     }
@@ -136,6 +149,9 @@ impl Cluster {
         self.ctl.terminating.remove(k);
         let rv = self.bump();
         pod.rv = rv;
+        if self.ctl.quiet {
+            return;
+        }
         let v = Arc::new(pod.to_value());
         self.record(rv, Kind::Pod, EventType::Deleted, v);
     }

@@ -74,17 +74,39 @@ impl World {
         let start = cfg.start_ms.unwrap_or_else(wall_now) / 1000 * 1000;
         let clock = Arc::new(Clock::new(start, cfg.speed));
         let settings = Arc::new(cfg.settings.clone());
-        let clusters = regions(cfg.regions.max(1))
-            .into_iter()
-            .map(|r| {
-                let c = build::cluster(r.clone(), cfg, settings.clone(), clock.clone());
-                Arc::new(ClusterCell {
-                    region: r,
-                    state: Mutex::new(c),
-                    faults: Mutex::new(Faults::default()),
+        // Build the clusters on a few threads; each is independent.
+        let all = regions(cfg.regions.max(1));
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, 4);
+        let chunk = all.len().div_ceil(threads).max(1);
+        let clusters: Vec<Arc<ClusterCell>> = std::thread::scope(|s| {
+            let handles: Vec<_> = all
+                .chunks(chunk)
+                .map(|part| {
+                    let (settings, clock) = (settings.clone(), clock.clone());
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|r| {
+                                let c =
+                                    build::cluster(r.clone(), cfg, settings.clone(), clock.clone());
+                                Arc::new(ClusterCell {
+                                    region: r.clone(),
+                                    state: Mutex::new(c),
+                                    faults: Mutex::new(Faults::default()),
+                                })
+                            })
+                            .collect::<Vec<_>>()
+                    })
                 })
-            })
-            .collect();
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        // Building took real time that is not simulated time.
+        clock.restart();
         let world = World {
             clusters,
             clock,

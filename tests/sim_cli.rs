@@ -1,0 +1,173 @@
+//! `opsdeck sim` and `opsdeck demo` as processes: the files they write, the
+//! endpoints they print, start-up faults, and a clean stop on SIGTERM.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn spawn(args: &[&str]) -> (Child, Vec<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    let start = Instant::now();
+    loop {
+        let mut l = String::new();
+        if out.read_line(&mut l).unwrap() == 0 || start.elapsed() > Duration::from_secs(60) {
+            panic!("no prompt; got {lines:?}");
+        }
+        let done = l.contains("Ctrl-C");
+        lines.push(l.trim_end().to_string());
+        if done {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in out.lines() {});
+    (child, lines)
+}
+
+fn stop(mut child: Child) {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            assert!(st.success(), "exit status {st}");
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn field<'a>(lines: &'a [String], label: &str) -> &'a str {
+    lines
+        .iter()
+        .find_map(|l| l.trim_start().strip_prefix(label))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no {label:?} in {lines:?}"))
+}
+
+#[test]
+fn sim_writes_kubeconfig_and_config_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, lines) = spawn(&[
+        "sim",
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--seed",
+        "3",
+        "--fault",
+        "eu-west-1:unavailable",
+    ]);
+    let base = field(&lines, "API server").to_string();
+    assert!(base.starts_with("http://127.0.0.1:"));
+    assert_eq!(
+        field(&lines, "kubeconfig"),
+        dir.path().join("kubeconfig").to_str().unwrap()
+    );
+
+    let kc = std::fs::read_to_string(dir.path().join("kubeconfig")).unwrap();
+    for r in ["us-east-1", "eu-west-1", "europe-west4", "eastus"] {
+        assert!(
+            kc.contains(&format!(
+                "- name: sim-{r}\n  context:\n    cluster: sim-{r}\n    user: operator"
+            )),
+            "{kc}"
+        );
+        assert!(kc.contains(&format!(
+            "server: {}/clusters/{r}",
+            base.replace("http://", "https://")
+        )));
+    }
+    for user in ["viewer", "operator", "admin"] {
+        assert!(kc.contains(&format!("- name: {user}\n  user:\n    token: sim-{user}-")));
+    }
+    assert!(kc.contains("current-context: sim-us-east-1"));
+
+    let cfg: toml::Value =
+        toml::from_str(&std::fs::read_to_string(dir.path().join("opsdeck.toml")).unwrap()).unwrap();
+    let regions = cfg["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 4);
+    for r in regions {
+        let name = r["name"].as_str().unwrap();
+        assert_eq!(
+            r["clusters"][0]["context"].as_str(),
+            Some(format!("sim-{name}").as_str())
+        );
+        assert_eq!(
+            r["prometheus"]["url"].as_str(),
+            Some(format!("{base}/regions/{name}/prometheus").as_str())
+        );
+        assert!(r["billing"]["kind"].is_str());
+    }
+    assert_eq!(cfg["services"].as_array().unwrap().len(), 4);
+    assert!(cfg["ui"]["theme"].is_str() && cfg["policy"]["confirm"].is_str());
+
+    // The start-up fault is active; the other regions answer.
+    let token = kc
+        .split("token: ")
+        .find(|t| t.starts_with("sim-viewer-"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let code = |r: &str| {
+        let o = Command::new("curl")
+            .args([
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-H",
+                &format!("Authorization: Bearer {token}"),
+                &format!("{base}/clusters/{r}/api/v1/namespaces/shop/pods"),
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    assert_eq!(code("eu-west-1"), "503");
+    assert_eq!(code("us-east-1"), "200");
+    stop(child);
+}
+
+#[test]
+fn demo_says_it_waits_for_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, lines) = spawn(&[
+        "demo",
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--regions",
+        "2",
+    ]);
+    assert!(
+        lines.iter().any(|l| l.contains("Waiting until Ctrl-C")),
+        "{lines:?}"
+    );
+    assert!(dir.path().join("opsdeck.toml").is_file() && dir.path().join("kubeconfig").is_file());
+    stop(child);
+}
+
+#[test]
+fn bad_fault_flag_is_reported() {
+    let o = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args(["sim", "--fault", "mars-1:fail"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no region \"mars-1\""));
+}
