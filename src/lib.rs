@@ -9,3 +9,4 @@ pub mod cli;
 pub mod config;
 pub mod model;
 pub mod sim;
+pub mod ui;
