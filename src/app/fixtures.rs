@@ -39,7 +39,7 @@ fn ago(seconds: i64) -> Option<Timestamp> {
 /// The fixture configuration (TOML), with `read_only` as given.
 pub fn config_text(read_only: bool, ascii: bool) -> String {
     let mut t = format!(
-        "[ui]\nascii = {ascii}\nmax_fps = 20\n[ui.budget]\nmonthly = 45000.0\ncurrency = \"USD\"\n\n[policy]\nread_only = {read_only}\n\n"
+        "[ui]\nascii = {ascii}\nmax_fps = 20\n[ui.budget]\nmonthly = 68000.0\ncurrency = \"USD\"\n\n[policy]\nread_only = {read_only}\n\n"
     );
     for (name, provider, prod) in REGIONS {
         t.push_str(&format!(
@@ -167,8 +167,8 @@ pub fn updates() -> Vec<Update> {
             let desired = if *svc == "payments" { 4 } else { 3 };
             let bad = degraded(region, svc);
             let rev = 5 + si as u64 + u64::from(bad) * 2;
-            let rs_name = format!("{svc}-{}", suffix(hash(svc) + rev, 10));
-            let old_rs = format!("{svc}-{}", suffix(hash(svc) + rev - 1, 10));
+            let rs_name = format!("{svc}-{}", suffix(hash(svc).wrapping_add(rev), 10));
+            let old_rs = format!("{svc}-{}", suffix(hash(svc).wrapping_add(rev - 1), 10));
             let image = format!("registry.example/shop/{svc}:1.{rev}.0");
             deployments.push(KubeRow::Deployment(DeploymentRow {
                 namespace: ns(),
@@ -229,7 +229,12 @@ pub fn updates() -> Vec<Update> {
                     namespace: ns(),
                     name: format!(
                         "{owner}-{}",
-                        suffix(hash(region) + hash(svc) + u64::from(p), 5)
+                        suffix(
+                            hash(region)
+                                .wrapping_add(hash(svc))
+                                .wrapping_add(u64::from(p)),
+                            5
+                        )
                     )
                     .into(),
                     owner: Some(Arc::from(owner.as_str())),

@@ -87,13 +87,14 @@ fn alert_table(frame: &mut Frame, area: Rect, app: &AppState, alerts: &[&Alert],
                 .filter(|b| lists::severity_rank(b.severity()) == rank)
                 .count();
             let name = match a.severity() {
-                "" => "no severity".to_string(),
+                "" => "other".to_string(),
                 s => clean(s).into_owned(),
             };
-            rows.push(Row::new(vec![Cell::from(Span::styled(
-                format!("{name} ({count})"),
-                look.severity(a.severity()),
-            ))]));
+            let style = look.severity(a.severity());
+            rows.push(Row::new(vec![
+                Cell::from(Span::styled(name, style)),
+                Cell::from(Span::styled(format!("({count})"), style)),
+            ]));
             last_rank = Some(rank);
         }
         if i == app.sel.alerts {
@@ -116,9 +117,9 @@ fn alert_table(frame: &mut Frame, area: Rect, app: &AppState, alerts: &[&Alert],
         Row::new(["state", "region", "service", "alert", "since", "summary"]).style(look.muted());
     let widths = [
         Constraint::Length(9),
-        Constraint::Length(13),
+        Constraint::Length(12),
         Constraint::Length(9),
-        Constraint::Length(18),
+        Constraint::Length(22),
         Constraint::Length(5),
         Constraint::Min(10),
     ];
@@ -241,9 +242,9 @@ pub fn firing_summary(frame: &mut Frame, area: Rect, app: &AppState, look: &Look
         .collect();
     let widths = [
         Constraint::Length(9),
-        Constraint::Length(13),
+        Constraint::Length(12),
         Constraint::Length(9),
-        Constraint::Length(18),
+        Constraint::Length(22),
         Constraint::Length(5),
         Constraint::Min(10),
     ];

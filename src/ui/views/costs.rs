@@ -31,47 +31,56 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
     let rows = costs::groups(app, app.sel.cost_group);
     let table_h = (rows.len() as u16 + 1).clamp(2, (area.height / 3).max(2));
     let [head, tabs, list, chart] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Length(table_h),
         Constraint::Min(3),
     ])
     .areas(area);
 
-    let mut spans = vec![
+    let over = sum.forecast_burn().is_some_and(|b| b > 1.0);
+    let mut first = vec![
         Span::styled(" Month to date ", look.muted()),
         Span::styled(money(sum.month_to_date), look.text()),
-        Span::styled("  forecast ", look.muted()),
+        Span::styled("   Forecast ", look.muted()),
+        Span::styled(
+            money(sum.forecast),
+            if over { look.critical() } else { look.text() },
+        ),
     ];
-    let over = sum.forecast_burn().is_some_and(|b| b > 1.0);
-    spans.push(Span::styled(
-        money(sum.forecast),
-        if over { look.critical() } else { look.text() },
-    ));
-    match (sum.budget, sum.burn()) {
-        (Some(b), Some(burn)) => {
+    let mut second = vec![Span::raw(" ")];
+    match (sum.budget, sum.burn(), sum.forecast_burn()) {
+        (Some(b), Some(burn), Some(fburn)) => {
+            first.push(Span::styled(
+                format!(
+                    " ({:.0}% of budget{})",
+                    fburn * 100.0,
+                    if over { ", OVER" } else { "" }
+                ),
+                if over { look.critical() } else { look.muted() },
+            ));
             let ahead = burn > sum.month_elapsed * 1.05;
-            spans.push(Span::styled("  budget ", look.muted()));
-            spans.push(Span::styled(money(b), look.text()));
-            spans.push(Span::styled("  burn ", look.muted()));
-            spans.push(Span::styled(
+            second.push(Span::styled("Budget ", look.muted()));
+            second.push(Span::styled(money(b), look.text()));
+            second.push(Span::styled("   Burn ", look.muted()));
+            second.push(Span::styled(
                 format!("{:.0}%", burn * 100.0),
                 if ahead { look.warn() } else { look.ok() },
             ));
-            spans.push(Span::styled(
-                format!(" at {:.0}% of month", sum.month_elapsed * 100.0),
+            second.push(Span::styled(
+                format!(" with {:.0}% of the month gone", sum.month_elapsed * 100.0),
                 look.muted(),
             ));
-            if over {
-                spans.push(Span::styled(" OVER BUDGET BY FORECAST", look.critical()));
-            }
         }
-        _ => spans.push(Span::styled(
-            "  no budget set (ui.budget.monthly)",
+        _ => second.push(Span::styled(
+            "No budget set (ui.budget.monthly)",
             look.muted(),
         )),
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), head);
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        head,
+    );
 
     let labels: Vec<String> = CostGroup::ALL
         .iter()
@@ -170,13 +179,14 @@ fn bars(
     };
     let height = usize::from(inner.height.saturating_sub(1)).max(1);
     let grid = spark::bars(&row.daily, height, look.ascii);
-    let max = row.daily.iter().copied().fold(0.0_f64, f64::max);
+    let (lo, hi) = spark::range(&row.daily);
     let mut lines: Vec<Line> = Vec::new();
+    let bottom = grid.len().saturating_sub(1);
     for (ri, cols) in grid.iter().enumerate() {
-        let label = if ri == 0 {
-            format!("{:>10} ", money(max))
-        } else {
-            " ".repeat(11)
+        let label = match ri {
+            0 => format!("{:>10} ", money(hi)),
+            r if r == bottom => format!("{:>10} ", money(lo)),
+            _ => " ".repeat(11),
         };
         let mut spans = vec![Span::styled(label, look.muted())];
         for (i, ch) in cols.iter().enumerate() {

@@ -118,17 +118,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, region: &str, look: &
     match app.sel.region_tab {
         RegionTab::Pods => {
             let total = lists::region_count(app, region, RegionTab::Pods);
-            let header = Row::new(["pod", "namespace", "status", "ready", "rst", "node", "age"])
-                .style(look.muted());
-            let widths = [
+            // The node column goes first when the terminal is narrow.
+            let wide = body.width >= 100;
+            let mut titles = vec!["pod", "namespace", "status", "ready", "rst"];
+            let mut widths = vec![
                 Constraint::Min(24),
                 Constraint::Length(9),
                 Constraint::Length(17),
                 Constraint::Length(5),
                 Constraint::Length(3),
-                Constraint::Length(16),
-                Constraint::Length(4),
             ];
+            if wide {
+                titles.push("node");
+                widths.push(Constraint::Length(18));
+            }
+            titles.push("age");
+            widths.push(Constraint::Length(4));
+            let header = Row::new(titles).style(look.muted());
             table::draw(
                 frame,
                 body,
@@ -143,7 +149,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, region: &str, look: &
                         .take(n)
                         .map(|(ctx, p)| {
                             let st = stale_style(ctx, pod_style(&p.status, p.ready, look));
-                            Row::new(vec![
+                            let mut cells = vec![
                                 Cell::from(Span::styled(
                                     clean(&p.name).into_owned(),
                                     stale_style(ctx, look.text()),
@@ -152,14 +158,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, region: &str, look: &
                                 Cell::from(Span::styled(clean(&p.status).into_owned(), st)),
                                 Cell::from(if p.ready { "yes" } else { "no" }),
                                 Cell::from(p.restarts.to_string()),
-                                Cell::from(
+                            ];
+                            if wide {
+                                cells.push(Cell::from(
                                     p.node
                                         .as_deref()
                                         .map(|n| clean(n).into_owned())
                                         .unwrap_or_default(),
-                                ),
-                                Cell::from(age(now, p.created)),
-                            ])
+                                ));
+                            }
+                            cells.push(Cell::from(age(now, p.created)));
+                            Row::new(cells)
                         })
                         .collect()
                 },

@@ -80,8 +80,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, service: &str, look: 
         Constraint::Length(6),
         Constraint::Length(4),
         Constraint::Length(5),
-        Constraint::Length(30),
-        Constraint::Min(10),
+        Constraint::Length(24),
+        Constraint::Min(6),
     ];
     table::draw(
         frame,

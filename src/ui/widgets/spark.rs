@@ -20,18 +20,34 @@ pub fn resample(values: &[f64], width: usize) -> Vec<f64> {
         .collect()
 }
 
-/// One row, `width` characters at most, scaled from 0 to the maximum.
+/// The scale of a chart: from a little below the minimum (never below
+/// zero) to the maximum, so variation shows; flat series scale from zero.
+pub fn range(values: &[f64]) -> (f64, f64) {
+    let hi = values.iter().copied().fold(0.0_f64, f64::max);
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let span = hi - lo;
+    if hi <= 0.0 || !span.is_finite() || span <= 0.0 {
+        return (0.0, hi.max(0.0));
+    }
+    ((lo - span * 0.25).max(0.0), hi)
+}
+
+/// Where `x` sits in `(lo, hi)`, from 0 to 1.
+fn fraction(x: f64, (lo, hi): (f64, f64)) -> f64 {
+    if hi <= lo || x <= 0.0 {
+        return 0.0;
+    }
+    ((x - lo) / (hi - lo)).clamp(0.0, 1.0)
+}
+
+/// One row, `width` characters at most, scaled by [`range`].
 pub fn line(values: &[f64], width: usize, ascii: bool) -> String {
     let v = resample(values, width);
-    let max = v.iter().copied().fold(0.0_f64, f64::max);
+    let r = range(&v);
     let set = if ascii { &RAMP } else { &BLOCKS };
     let mut out: String = " ".repeat(width.saturating_sub(v.len()));
     for x in v {
-        let level = if max > 0.0 && x > 0.0 {
-            ((x / max) * 7.0).round() as usize + 1
-        } else {
-            1
-        };
+        let level = (fraction(x, r) * 7.0).round() as usize + 1;
         out.push(set[level.min(8)]);
     }
     out
@@ -39,12 +55,12 @@ pub fn line(values: &[f64], width: usize, ascii: bool) -> String {
 
 /// Vertical bars, one column per value, `height` rows (top row first).
 pub fn bars(values: &[f64], height: usize, ascii: bool) -> Vec<Vec<char>> {
-    let max = values.iter().copied().fold(0.0_f64, f64::max);
+    let r = range(values);
     let eighths: Vec<usize> = values
         .iter()
         .map(|x| {
-            if max > 0.0 && *x > 0.0 {
-                ((x / max) * (height * 8) as f64).round().max(1.0) as usize
+            if *x > 0.0 {
+                (fraction(*x, r) * (height * 8) as f64).round().max(1.0) as usize
             } else {
                 0
             }
@@ -80,6 +96,7 @@ mod tests {
         assert_eq!(line(&[1.0], 3, true), "  #");
         assert_eq!(resample(&[1.0, 3.0, 5.0, 7.0], 2), vec![2.0, 6.0]);
         let b = bars(&[1.0, 2.0], 2, true);
-        assert_eq!(b, vec![vec![' ', '#'], vec!['#', '#']]);
+        assert_eq!(b, vec![vec![' ', '#'], vec!['.', '#']]);
+        assert_eq!(range(&[100.0, 100.0]), (0.0, 100.0));
     }
 }
