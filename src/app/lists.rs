@@ -130,10 +130,13 @@ pub fn region_clusters<'a>(
 /// Number of rows in a region tab.
 pub fn region_count(app: &AppState, region: &str, tab: RegionTab) -> usize {
     match tab {
-        RegionTab::Pods if app.filter.text.is_empty() => {
-            clusters(app, region).map(|(_, c)| c.pods.len()).sum()
-        }
-        RegionTab::Pods => pods(app, region).count(),
+        RegionTab::Pods => match &app.pod_counts {
+            Some(c) if c.region == region && c.filter == app.filter.text => c.matching,
+            _ if app.filter.text.is_empty() => {
+                clusters(app, region).map(|(_, c)| c.pods.len()).sum()
+            }
+            _ => pods(app, region).count(),
+        },
         RegionTab::Deployments => deployments(app, region).len(),
         RegionTab::Nodes => nodes(app, region).len(),
         RegionTab::Events => events(app, region).len(),

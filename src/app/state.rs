@@ -172,6 +172,18 @@ pub enum Overlay {
     Silence(SilenceForm),
 }
 
+/// Pod counts of the region on screen, kept by `update()` so a frame never
+/// scans every pod of a 100k-pod region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodCounts {
+    pub region: String,
+    pub filter: String,
+    pub total: usize,
+    pub not_ready: usize,
+    /// Pods that match `filter`.
+    pub matching: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     pub text: String,
@@ -202,6 +214,7 @@ pub struct AppState {
     pub next_log_id: LogStreamId,
     /// Terminal size as last reported, for page moves.
     pub size: (u16, u16),
+    pub pod_counts: Option<PodCounts>,
 }
 
 impl AppState {
@@ -229,6 +242,7 @@ impl AppState {
             dirty: true,
             next_log_id: 1,
             size: (80, 24),
+            pod_counts: None,
         }
     }
 
@@ -240,8 +254,54 @@ impl AppState {
         self.config.policy.read_only
     }
 
-    /// Rebuilds the snapshot after the fleet state or the clock changed.
+    /// Rebuilds what is derived from the fleet state: the snapshot and the
+    /// pod counts of the region on screen.
     pub fn rebuild(&mut self) {
+        self.rebuild_snapshot();
+        self.pod_counts = None;
+        self.count_pods();
+    }
+
+    /// Recounts the pods of the region on screen when the region or the
+    /// filter changed since the last count (or the data did: `rebuild`).
+    pub fn count_pods(&mut self) {
+        let View::Region(region) = self.view() else {
+            return;
+        };
+        let fresh = self
+            .pod_counts
+            .as_ref()
+            .is_some_and(|c| c.region == *region && c.filter == self.filter.text);
+        if fresh {
+            return;
+        }
+        let region = region.clone();
+        let mut counts = PodCounts {
+            region: region.clone(),
+            filter: self.filter.text.clone(),
+            total: 0,
+            not_ready: 0,
+            matching: 0,
+        };
+        if let Some(d) = self.fleet.regions.get(&region) {
+            for c in d.clusters.values() {
+                counts.total += c.pods.len();
+                counts.not_ready += c.pods.values().filter(|p| !p.ready).count();
+            }
+        }
+        self.pod_counts = Some(counts);
+        let matching = if self.filter.text.is_empty() {
+            self.pod_counts.as_ref().map(|c| c.total).unwrap_or(0)
+        } else {
+            super::lists::pods(self, &region).count()
+        };
+        if let Some(c) = self.pod_counts.as_mut() {
+            c.matching = matching;
+        }
+    }
+
+    /// Rebuilds the snapshot after the fleet state or the clock changed.
+    pub fn rebuild_snapshot(&mut self) {
         self.snapshot = FleetSnapshot::build(
             &self.region_specs,
             &self.service_specs,

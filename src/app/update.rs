@@ -16,6 +16,12 @@ pub use keys::context as keys_context;
 pub use select::{Selected, copy_text, selected};
 
 pub fn update(app: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(app, msg);
+    app.count_pods();
+    effects
+}
+
+fn dispatch(app: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(ev) => keys::on_key(app, ev),
         Msg::Resize(w, h) => {
@@ -28,7 +34,7 @@ pub fn update(app: &mut AppState, msg: Msg) -> Vec<Effect> {
             app.now = now;
             if second_changed {
                 // Ages on screen moved on; staleness may have changed too.
-                app.rebuild();
+                app.rebuild_snapshot();
                 app.dirty = true;
             }
             Vec::new()

@@ -107,8 +107,8 @@ fn short(action: Action) -> &'static str {
         Action::LogsPause => "pause",
         Action::LogsWrap => "wrap",
         Action::NextView => "views",
-        Action::Confirm => "keep",
-        Action::Cancel => "clear",
+        Action::Confirm => "confirm",
+        Action::Cancel => "cancel",
         _ => action.name(),
     }
 }
@@ -142,13 +142,24 @@ pub fn hint_spans(
     actions: &[Action],
     look: &Look,
 ) -> Vec<Span<'static>> {
+    let labelled: Vec<(Action, &str)> = actions.iter().map(|a| (*a, short(*a))).collect();
+    labelled_hints(app, context, &labelled, look)
+}
+
+/// Like [`hint_spans`], with the caller's words.
+pub fn labelled_hints(
+    app: &AppState,
+    context: Context,
+    actions: &[(Action, &str)],
+    look: &Look,
+) -> Vec<Span<'static>> {
     let mut out = Vec::new();
-    for a in actions {
+    for (a, label) in actions {
         let Some(key) = app.keymap.keys_for(context, *a).into_iter().next() else {
             continue;
         };
         out.push(Span::styled(format!(" {key}"), look.accent()));
-        out.push(Span::styled(format!(" {} ", short(*a)), look.muted()));
+        out.push(Span::styled(format!(" {label} "), look.muted()));
     }
     out
 }
@@ -161,10 +172,10 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
             Span::styled(if look.ascii { "_" } else { "▏" }, look.accent()),
             Span::raw("  "),
         ];
-        spans.extend(hint_spans(
+        spans.extend(labelled_hints(
             app,
             Context::Filter,
-            &[Action::Confirm, Action::Cancel],
+            &[(Action::Confirm, "keep"), (Action::Cancel, "clear")],
             look,
         ));
         frame.render_widget(Paragraph::new(Line::from(spans)), area);

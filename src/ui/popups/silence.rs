@@ -7,7 +7,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use crate::app::silence_form::{Field, SilenceForm};
 use crate::app::state::AppState;
 use crate::config::keymap::{Action, Context};
-use crate::ui::chrome::hint_spans;
+use crate::ui::chrome::labelled_hints;
 use crate::ui::sanitize::clean;
 use crate::ui::style::Look;
 
@@ -46,10 +46,14 @@ pub fn draw(frame: &mut Frame, app: &AppState, f: &SilenceForm, look: &Look) {
     if let Some(e) = &f.error {
         lines.push(Line::styled(clean(e).into_owned(), look.critical()));
     } else {
-        lines.push(Line::from(hint_spans(
+        lines.push(Line::from(labelled_hints(
             app,
             Context::Popup,
-            &[Action::Confirm, Action::Cancel],
+            &[
+                (Action::Confirm, "create silence"),
+                (Action::Cancel, "cancel"),
+                (Action::NextView, "next field"),
+            ],
             look,
         )));
     }

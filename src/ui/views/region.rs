@@ -75,7 +75,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, region: &str, look: &
         }
         if let Some(d) = data {
             let ready = d.nodes.values().filter(|n| n.ready).count();
-            let unready = d.pods.values().filter(|p| !p.ready).count();
+            // Counted in update(), not per frame, when this is the only cluster.
+            let unready = match &app.pod_counts {
+                Some(c) if c.region == region && clusters.len() == 1 => c.not_ready,
+                _ => d.pods.values().filter(|p| !p.ready).count(),
+            };
             spans.push(Span::styled(
                 format!(
                     " nodes {ready}/{} pods {} ({unready} not ready)  ",
