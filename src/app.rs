@@ -13,6 +13,7 @@ pub mod fixtures;
 pub mod fuzzy;
 pub mod lists;
 pub mod msg;
+pub mod pacer;
 pub mod palette;
 pub mod runtime;
 pub mod silence_form;

@@ -17,6 +17,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 use super::clipboard::osc52;
 use super::effect::Effect;
 use super::msg::Msg;
+use super::pacer::Pacer;
 use super::state::AppState;
 use super::terminal;
 use super::update::update;
@@ -78,13 +79,12 @@ pub async fn run(
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let frame_gap = Duration::from_secs(1) / max_fps;
-    let mut last_frame = Instant::now() - frame_gap;
+    let mut pacer = Pacer::new(max_fps);
     let mut updates_open = true;
     let mut results_open = true;
 
     loop {
-        let next_frame = last_frame + frame_gap;
+        let next_frame = Instant::from_std(pacer.next_frame(std::time::Instant::now()));
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => Some(Msg::Key(k)),
@@ -149,9 +149,10 @@ pub async fn run(
                 break;
             }
         }
-        if app.dirty && Instant::now() >= last_frame + frame_gap {
+        let now = std::time::Instant::now();
+        if pacer.due(app.dirty, now) {
             draw(&mut term, &mut app, &theme)?;
-            last_frame = Instant::now();
+            pacer.drew(now);
         }
     }
     drop(term);
