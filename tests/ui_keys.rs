@@ -355,3 +355,39 @@ fn data_marks_dirty_and_ticks_age_the_header() {
         .to_string();
     assert!(header.contains("STALE data 7m"), "{header}");
 }
+
+#[test]
+fn rebinding_a_key_changes_behaviour_hints_and_help() {
+    let text = "extends = \"default\"\n[[bindings]]\nkeys = [\"!\"]\naction = \"silence\"\ncontext = \"alerts\"\ndescription = \"Hush it\"\n";
+    let keymap =
+        opsdeck::config::Keymap::parse(std::path::Path::new("mine.toml"), text, "mine").unwrap();
+    let mut app = fixtures::app(false);
+    app.keymap = keymap;
+    press(&mut app, "2 s");
+    assert!(app.overlay.is_none(), "s is no longer bound");
+    let footer = render(&app, 100, 24)
+        .lines()
+        .nth(23)
+        .unwrap_or_default()
+        .to_string();
+    assert!(footer.contains("! silence"), "{footer}");
+    press(&mut app, "?");
+    assert!(render(&app, 80, 24).contains("Hush it"));
+    press(&mut app, "esc !");
+    assert!(matches!(app.overlay, Some(Overlay::Silence(_))));
+}
+
+#[test]
+fn fleet_filter_and_palette_actions() {
+    let mut app = fixtures::app(false);
+    press(&mut app, "/");
+    type_text(&mut app, "azure");
+    press(&mut app, "enter");
+    let rows = opsdeck::app::lists::fleet_rows(&app);
+    assert_eq!(rows.len(), 5, "eastus and its four services");
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("eastus") && !screen.contains("us-east-1 aws"));
+    press(&mut app, "esc :");
+    type_text(&mut app, "refresh");
+    assert_eq!(press(&mut app, "enter"), vec![Effect::RefreshNow]);
+}

@@ -109,3 +109,38 @@ fn read_only_header_and_mono_theme() {
     assert!(header.contains("operator@sim-us-east-1"), "{header}");
     insta::assert_snapshot!("fleet_read_only_80x24", text);
 }
+
+#[test]
+fn every_view_survives_tiny_and_odd_sizes() {
+    for view in [
+        "fleet",
+        "region",
+        "service",
+        "logs",
+        "alerts",
+        "costs",
+        "operations",
+    ] {
+        for ascii in [false, true] {
+            let mut app = in_view(ascii, view);
+            for (w, h) in [
+                (1, 1),
+                (10, 3),
+                (20, 5),
+                (40, 10),
+                (79, 23),
+                (81, 25),
+                (300, 100),
+            ] {
+                let _ = render(&app, w, h);
+            }
+            for overlay in ["?", ":", "2 s"] {
+                press(&mut app, overlay);
+                for (w, h) in [(1, 1), (20, 5), (40, 10)] {
+                    let _ = render(&app, w, h);
+                }
+                press(&mut app, "esc");
+            }
+        }
+    }
+}
