@@ -4,18 +4,18 @@
 //! eu-west-1, eastus's Prometheus stale, alerts, a silence and 30 days of
 //! cost with one anomaly. Everything is at a fixed instant, [`now`].
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+mod alerts;
+
+pub use alerts::{alerts, silences};
+
 use super::state::AppState;
 use crate::config::{self, Config, Keymap, Overrides, Theme};
-use crate::model::alert::Matcher;
 use crate::model::kube::*;
 use crate::model::state::{KubeChange, KubeKind, KubeRow, SloSeries, Update};
-use crate::model::{
-    Alert, AlertState, CostLine, Silence, SloValues, SourceKind, SourceStatus, Timestamp,
-};
+use crate::model::{CostLine, SloValues, SourceKind, SourceStatus, Timestamp};
 
 pub const REGIONS: [(&str, &str, bool); 4] = [
     ("us-east-1", "aws", true),
@@ -425,112 +425,6 @@ fn cost_lines(region: &str, provider: &str, ri: usize) -> Vec<CostLine> {
         });
     }
     lines
-}
-
-fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-pub fn alerts() -> Vec<Alert> {
-    vec![
-        Alert {
-            fingerprint: "a1".into(),
-            labels: labels(&[
-                ("alertname", "PaymentsHighErrorRate"),
-                ("region", "eu-west-1"),
-                ("service", "payments"),
-                ("severity", "critical"),
-            ]),
-            annotations: labels(&[("summary", "payments 5xx ratio 1.2% over 0.5% for 10m")]),
-            starts_at: ago(660),
-            state: AlertState::Active,
-            silenced_by: vec![],
-            inhibited_by: vec![],
-            seen_on: vec!["http://am-eu-0.example:9093".into()],
-            ha_clusters: vec!["am-eu".into()],
-        },
-        Alert {
-            fingerprint: "a2".into(),
-            labels: labels(&[
-                ("alertname", "KubePodCrashLooping"),
-                ("region", "eu-west-1"),
-                ("service", "payments"),
-                ("severity", "warning"),
-            ]),
-            annotations: labels(&[("summary", "2 payments pods restart repeatedly")]),
-            starts_at: ago(540),
-            state: AlertState::Active,
-            silenced_by: vec![],
-            inhibited_by: vec![],
-            seen_on: vec![
-                "http://am-eu-0.example:9093".into(),
-                "http://am-us-0.example:9093".into(),
-            ],
-            ha_clusters: vec!["am-eu".into(), "am-us".into()],
-        },
-        Alert {
-            fingerprint: "a3".into(),
-            labels: labels(&[
-                ("alertname", "SearchLatencyHigh"),
-                ("region", "us-east-1"),
-                ("service", "search"),
-                ("severity", "warning"),
-            ]),
-            annotations: labels(&[("summary", "search p95 above 350ms")]),
-            starts_at: ago(7200),
-            state: AlertState::Suppressed,
-            silenced_by: vec!["s1".into()],
-            inhibited_by: vec![],
-            seen_on: vec!["http://am-us-0.example:9093".into()],
-            ha_clusters: vec!["am-us".into()],
-        },
-        Alert {
-            fingerprint: "a4".into(),
-            labels: labels(&[
-                ("alertname", "CostAnomaly"),
-                ("region", "eu-west-1"),
-                ("severity", "info"),
-            ]),
-            annotations: labels(&[("summary", "daily cost 3x the 30-day mean")]),
-            starts_at: ago(86_400 * 6),
-            state: AlertState::Active,
-            silenced_by: vec![],
-            inhibited_by: vec![],
-            seen_on: vec!["http://am-eu-0.example:9093".into()],
-            ha_clusters: vec!["am-eu".into()],
-        },
-    ]
-}
-
-pub fn silences() -> Vec<Silence> {
-    vec![Silence {
-        id: "s1".into(),
-        matchers: vec![
-            Matcher {
-                name: "alertname".into(),
-                value: "SearchLatencyHigh".into(),
-                is_regex: false,
-                is_equal: true,
-            },
-            Matcher {
-                name: "region".into(),
-                value: "us-east-1".into(),
-                is_regex: false,
-                is_equal: true,
-            },
-        ],
-        starts_at: ago(3600),
-        ends_at: now()
-            .checked_add(jiff::SignedDuration::from_secs(3 * 3600))
-            .ok(),
-        created_by: "alice@ops".into(),
-        comment: "index rebuild, expected".into(),
-        state: "active".into(),
-        ha_cluster: "am-us".into(),
-    }]
 }
 
 /// `n` more pods in `region` (for the 100k-pod benchmark).

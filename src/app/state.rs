@@ -25,6 +25,16 @@ pub enum View {
 }
 
 impl View {
+    /// The keymap context its keys are looked up in.
+    pub fn context(&self) -> crate::config::keymap::Context {
+        use crate::config::keymap::Context;
+        match self {
+            View::Alerts => Context::Alerts,
+            View::Logs => Context::Logs,
+            _ => Context::Table,
+        }
+    }
+
     pub fn title(&self) -> String {
         match self {
             View::Fleet => "Fleet".into(),

@@ -12,7 +12,6 @@ use super::effect::Effect;
 use super::msg::Msg;
 use super::state::{AppState, Status};
 
-pub use keys::context as keys_context;
 pub use select::{Selected, copy_text, selected};
 
 pub fn update(app: &mut AppState, msg: Msg) -> Vec<Effect> {

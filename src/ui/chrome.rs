@@ -12,7 +12,6 @@ use super::format;
 use super::sanitize::clean;
 use super::style::Look;
 use crate::app::state::{AppState, View};
-use crate::app::update::keys_context;
 use crate::config::keymap::{Action, Context};
 
 /// Age of the oldest data among the regions on screen, and whether any of
@@ -190,7 +189,7 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
         );
         return;
     }
-    let ctx = keys_context(app.view());
+    let ctx = app.view().context();
     let mut spans: Vec<Span> = Vec::new();
     if !app.filter.text.is_empty() {
         spans.push(Span::styled(

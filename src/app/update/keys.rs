@@ -12,11 +12,7 @@ use crate::config::keymap::{Action, Context, KeyChord};
 
 /// The keymap context of a view.
 pub fn context(view: &View) -> Context {
-    match view {
-        View::Alerts => Context::Alerts,
-        View::Logs => Context::Logs,
-        _ => Context::Table,
-    }
+    view.context()
 }
 
 pub fn on_key(app: &mut AppState, ev: KeyEvent) -> Vec<Effect> {

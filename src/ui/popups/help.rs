@@ -6,14 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::app::state::AppState;
-use crate::app::update::keys_context;
 use crate::config::keymap::Context;
 use crate::ui::sanitize::clean;
 use crate::ui::style::Look;
 
 /// The help lines for the current view.
 pub fn lines(app: &AppState, look: &Look) -> Vec<Line<'static>> {
-    let view_ctx = keys_context(app.view());
+    let view_ctx = app.view().context();
     let mut out = Vec::new();
     for ctx in [
         view_ctx,
