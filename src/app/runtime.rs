@@ -132,12 +132,13 @@ pub async fn run(
                         let _ = Write::flush(out);
                     }
                     other => {
+                        let what = other.describe();
                         if effects_out.send(other).is_err() {
                             // No executor: say so rather than pretend.
                             let _ = update(
                                 &mut app,
                                 Msg::EffectFailed {
-                                    what: "effect".into(),
+                                    what,
                                     error: "no effect executor is running".into(),
                                 },
                             );
