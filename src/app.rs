@@ -1,3 +1,29 @@
 //! The console application: state, messages, update, and the terminal it runs in.
+//!
+//! - [`state::AppState`]: what the console shows and remembers.
+//! - [`msg::Msg`]: what can happen (keys, data, effect results).
+//! - [`update::update`]: the only place state changes; returns [`effect::Effect`]s.
+//! - [`runtime::run`]: the one `tokio::select!` loop that feeds `update`,
+//!   draws, and hands effects to the executor.
 
+pub mod clipboard;
+pub mod costs;
+pub mod effect;
+pub mod fixtures;
+pub mod fuzzy;
+pub mod lists;
+pub mod msg;
+pub mod pacer;
+pub mod palette;
+pub mod runtime;
+pub mod silence_form;
+pub mod specs;
+pub mod state;
 pub mod terminal;
+pub mod update;
+
+pub use effect::{Effect, LogStreamId, LogTarget};
+pub use msg::{LogLine, Msg};
+pub use runtime::run;
+pub use state::AppState;
+pub use update::update;

@@ -1,8 +1,9 @@
 //! opsdeck: a terminal operations console for multi-region Kubernetes fleets.
 //!
 //! The module layout follows `ARCHITECTURE.md`: `config` (file shapes and
-//! resolution), `sim` (the embedded fleet), and later `model`, `sources`,
-//! `control`, `app`, `ui` and `cli`.
+//! resolution), `model` (the fleet's vocabulary), `sources` (adapters to the
+//! outside world), `app` (state, messages, update, runtime), `ui` (pure
+//! drawing), `cli` (non-interactive commands) and `sim` (the embedded fleet).
 
 pub mod app;
 pub mod cli;
@@ -11,3 +12,4 @@ pub mod model;
 pub mod sanitize;
 pub mod sim;
 pub mod sources;
+pub mod ui;

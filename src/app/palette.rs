@@ -1,0 +1,97 @@
+//! The command palette: every view, region, service and action, fuzzy-found.
+
+use super::fuzzy;
+use super::state::{AppState, View};
+use crate::config::keymap::Action;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaletteState {
+    pub input: String,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    View(View),
+    Action(Action),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub label: String,
+    /// "view", "region", "service" or "action".
+    pub kind: &'static str,
+    pub target: Target,
+}
+
+/// Actions worth offering by name (navigation keys are not).
+const ACTIONS: &[Action] = &[
+    Action::Refresh,
+    Action::CopyName,
+    Action::CopyKubectl,
+    Action::ViewLogs,
+    Action::Silence,
+    Action::ExpireSilence,
+    Action::Help,
+    Action::Filter,
+    Action::Quit,
+];
+
+/// Every entry, before matching.
+pub fn entries(app: &AppState) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for (label, view) in [
+        ("Fleet", View::Fleet),
+        ("Alerts", View::Alerts),
+        ("Costs", View::Costs),
+        ("Operations", View::Operations),
+    ] {
+        out.push(Entry {
+            label: label.into(),
+            kind: "view",
+            target: Target::View(view),
+        });
+    }
+    for r in &app.region_specs {
+        out.push(Entry {
+            label: format!("region {} ({})", r.name, r.provider),
+            kind: "region",
+            target: Target::View(View::Region(r.name.clone())),
+        });
+    }
+    for s in &app.service_specs {
+        out.push(Entry {
+            label: format!("service {}", s.name),
+            kind: "service",
+            target: Target::View(View::Service(s.name.clone())),
+        });
+    }
+    for a in ACTIONS {
+        let description = app
+            .keymap
+            .bindings
+            .iter()
+            .find(|b| b.action == *a)
+            .map(|b| b.description.clone())
+            .unwrap_or_else(|| a.name().replace('-', " "));
+        out.push(Entry {
+            label: description,
+            kind: "action",
+            target: Target::Action(*a),
+        });
+    }
+    out
+}
+
+/// Entries matching the input, best first.
+pub fn matches(app: &AppState, input: &str) -> Vec<Entry> {
+    let mut scored: Vec<(i64, usize, Entry)> = entries(app)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, e)| fuzzy::score(input, &e.label).map(|s| (s, i, e)))
+        .collect();
+    if !input.trim().is_empty() {
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    }
+    scored.into_iter().map(|(_, _, e)| e).collect()
+}

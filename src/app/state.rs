@@ -1,0 +1,331 @@
+//! [`AppState`]: everything the console shows and remembers. Only
+//! `update()` changes it; `ui::draw` reads it.
+
+use std::collections::VecDeque;
+
+use super::effect::{LogStreamId, LogTarget};
+use super::msg::LogLine;
+use super::palette::PaletteState;
+use super::silence_form::SilenceForm;
+use super::specs;
+use crate::config::{Config, Keymap};
+use crate::model::state::FleetState;
+use crate::model::{FleetSnapshot, RegionSpec, ServiceSpec, Timestamp};
+
+/// A screen of the console. The navigation stack holds these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Fleet,
+    Region(String),
+    Service(String),
+    Logs,
+    Alerts,
+    Costs,
+    Operations,
+}
+
+impl View {
+    /// The keymap context its keys are looked up in.
+    pub fn context(&self) -> crate::config::keymap::Context {
+        use crate::config::keymap::Context;
+        match self {
+            View::Alerts => Context::Alerts,
+            View::Logs => Context::Logs,
+            _ => Context::Table,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match self {
+            View::Fleet => "Fleet".into(),
+            View::Region(r) => format!("Region {r}"),
+            View::Service(s) => format!("Service {s}"),
+            View::Logs => "Logs".into(),
+            View::Alerts => "Alerts".into(),
+            View::Costs => "Costs".into(),
+            View::Operations => "Operations".into(),
+        }
+    }
+}
+
+/// The tabs of the region view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionTab {
+    Pods,
+    Deployments,
+    Nodes,
+    Events,
+    Hpas,
+    Clusters,
+}
+
+impl RegionTab {
+    pub const ALL: [RegionTab; 6] = [
+        RegionTab::Pods,
+        RegionTab::Deployments,
+        RegionTab::Nodes,
+        RegionTab::Events,
+        RegionTab::Hpas,
+        RegionTab::Clusters,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RegionTab::Pods => "Pods",
+            RegionTab::Deployments => "Deployments",
+            RegionTab::Nodes => "Nodes",
+            RegionTab::Events => "Events",
+            RegionTab::Hpas => "HPAs",
+            RegionTab::Clusters => "Clusters",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertsTab {
+    Alerts,
+    Silences,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostGroup {
+    Provider,
+    Region,
+    Service,
+}
+
+impl CostGroup {
+    pub const ALL: [CostGroup; 3] = [CostGroup::Provider, CostGroup::Region, CostGroup::Service];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CostGroup::Provider => "by provider",
+            CostGroup::Region => "by region",
+            CostGroup::Service => "by service",
+        }
+    }
+}
+
+/// Selection and tabs of each view, kept while the operator moves around.
+#[derive(Debug, Clone)]
+pub struct Selections {
+    /// Row of the fleet view (region headers and service rows, flattened).
+    pub fleet: usize,
+    pub region_tab: RegionTab,
+    pub region: usize,
+    /// Region row of the service view.
+    pub service: usize,
+    pub alerts_tab: AlertsTab,
+    pub alerts: usize,
+    pub silences: usize,
+    pub cost_group: CostGroup,
+    pub costs: usize,
+}
+
+impl Default for Selections {
+    fn default() -> Self {
+        Self {
+            fleet: 0,
+            region_tab: RegionTab::Pods,
+            region: 0,
+            service: 0,
+            alerts_tab: AlertsTab::Alerts,
+            alerts: 0,
+            silences: 0,
+            cost_group: CostGroup::Region,
+            costs: 0,
+        }
+    }
+}
+
+/// The `/` filter of the current list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub text: String,
+    /// Typed keys go to the filter input.
+    pub editing: bool,
+}
+
+/// A followed log stream.
+#[derive(Debug, Clone)]
+pub struct LogsState {
+    pub id: LogStreamId,
+    pub region: String,
+    pub context: String,
+    pub namespace: String,
+    pub target: LogTarget,
+    pub lines: VecDeque<LogLine>,
+    /// Lines dropped from the front to keep `LOG_LINES`.
+    pub dropped: u64,
+    /// When paused: the absolute index one past the last line shown.
+    pub paused_at: Option<u64>,
+    pub wrap: bool,
+    /// Why the stream ended, when it did.
+    pub ended: Option<String>,
+}
+
+/// Lines kept per log stream.
+pub const LOG_LINES: usize = 5000;
+
+impl LogsState {
+    /// Absolute index one past the newest line received.
+    pub fn received(&self) -> u64 {
+        self.dropped + self.lines.len() as u64
+    }
+}
+
+/// Something drawn over the view that takes the keys.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help { scroll: usize },
+    Palette(PaletteState),
+    Silence(SilenceForm),
+}
+
+/// Pod counts of the region on screen, kept by `update()` so a frame never
+/// scans every pod of a 100k-pod region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodCounts {
+    pub region: String,
+    pub filter: String,
+    pub total: usize,
+    pub not_ready: usize,
+    /// Pods that match `filter`.
+    pub matching: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub config: Config,
+    pub keymap: Keymap,
+    /// Who acts: shown in the header, written as `created_by` of silences.
+    pub identity: String,
+    pub ascii: bool,
+    pub region_specs: Vec<RegionSpec>,
+    pub service_specs: Vec<ServiceSpec>,
+    pub fleet: FleetState,
+    pub snapshot: FleetSnapshot,
+    pub now: Timestamp,
+    /// Navigation stack; never empty, the fleet view at the bottom.
+    pub stack: Vec<View>,
+    pub sel: Selections,
+    pub filter: Filter,
+    pub overlay: Option<Overlay>,
+    pub logs: Option<LogsState>,
+    pub status: Option<Status>,
+    /// Something visible changed since the last frame.
+    pub dirty: bool,
+    pub next_log_id: LogStreamId,
+    /// Terminal size as last reported, for page moves.
+    pub size: (u16, u16),
+    pub pod_counts: Option<PodCounts>,
+}
+
+impl AppState {
+    pub fn new(config: Config, keymap: Keymap, identity: String, now: Timestamp) -> Self {
+        let region_specs = specs::regions(&config);
+        let service_specs = specs::services(&config);
+        let fleet = FleetState::default();
+        let snapshot = FleetSnapshot::build(&region_specs, &service_specs, &fleet, now);
+        Self {
+            ascii: config.ui.ascii,
+            config,
+            keymap,
+            identity,
+            region_specs,
+            service_specs,
+            fleet,
+            snapshot,
+            now,
+            stack: vec![View::Fleet],
+            sel: Selections::default(),
+            filter: Filter::default(),
+            overlay: None,
+            logs: None,
+            status: None,
+            dirty: true,
+            next_log_id: 1,
+            size: (80, 24),
+            pod_counts: None,
+        }
+    }
+
+    pub fn view(&self) -> &View {
+        self.stack.last().unwrap_or(&View::Fleet)
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.config.policy.read_only
+    }
+
+    /// Rebuilds what is derived from the fleet state: the snapshot and the
+    /// pod counts of the region on screen.
+    pub fn rebuild(&mut self) {
+        self.rebuild_snapshot();
+        self.pod_counts = None;
+        self.count_pods();
+    }
+
+    /// Recounts the pods of the region on screen when the region or the
+    /// filter changed since the last count (or the data did: `rebuild`).
+    pub fn count_pods(&mut self) {
+        let View::Region(region) = self.view() else {
+            return;
+        };
+        let fresh = self
+            .pod_counts
+            .as_ref()
+            .is_some_and(|c| c.region == *region && c.filter == self.filter.text);
+        if fresh {
+            return;
+        }
+        let region = region.clone();
+        let mut counts = PodCounts {
+            region: region.clone(),
+            filter: self.filter.text.clone(),
+            total: 0,
+            not_ready: 0,
+            matching: 0,
+        };
+        if let Some(d) = self.fleet.regions.get(&region) {
+            for c in d.clusters.values() {
+                counts.total += c.pods.len();
+                counts.not_ready += c.pods.values().filter(|p| !p.ready).count();
+            }
+        }
+        self.pod_counts = Some(counts);
+        let matching = if self.filter.text.is_empty() {
+            self.pod_counts.as_ref().map(|c| c.total).unwrap_or(0)
+        } else {
+            super::lists::pods(self, &region).count()
+        };
+        if let Some(c) = self.pod_counts.as_mut() {
+            c.matching = matching;
+        }
+    }
+
+    /// Rebuilds the snapshot after the fleet state or the clock changed.
+    pub fn rebuild_snapshot(&mut self) {
+        self.snapshot = FleetSnapshot::build(
+            &self.region_specs,
+            &self.service_specs,
+            &self.fleet,
+            self.now,
+        );
+    }
+
+    /// The first kubeconfig context of a region.
+    pub fn context_of(&self, region: &str) -> Option<&str> {
+        self.region_specs
+            .iter()
+            .find(|r| r.name == region)
+            .and_then(|r| r.contexts.first())
+            .map(String::as_str)
+    }
+}

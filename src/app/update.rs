@@ -1,0 +1,94 @@
+//! `update()`: the only place the console's state changes. No I/O, no
+//! await: what should happen outside comes back as [`Effect`]s.
+
+mod alerts;
+mod input;
+mod keys;
+mod logs;
+mod nav;
+mod select;
+
+use super::effect::Effect;
+use super::msg::Msg;
+use super::state::{AppState, Status};
+
+pub use select::{Selected, copy_text, selected};
+
+pub fn update(app: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(app, msg);
+    app.count_pods();
+    effects
+}
+
+fn dispatch(app: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(ev) => keys::on_key(app, ev),
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            app.dirty = true;
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            let second_changed = now.as_second() != app.now.as_second();
+            app.now = now;
+            if second_changed {
+                // Ages on screen moved on; staleness may have changed too.
+                app.rebuild_snapshot();
+                app.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::Data(updates) => {
+            if !updates.is_empty() {
+                for u in updates {
+                    app.fleet.apply(u);
+                }
+                app.rebuild();
+                select::clamp(app);
+                app.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::SilenceCreated { ha_cluster, id } => {
+            info(app, format!("silence {id} created in {ha_cluster}"));
+            Vec::new()
+        }
+        Msg::SilenceExpired { ha_cluster, id } => {
+            info(app, format!("silence {id} expired in {ha_cluster}"));
+            Vec::new()
+        }
+        Msg::LogLines { id, lines } => {
+            logs::on_lines(app, id, lines);
+            Vec::new()
+        }
+        Msg::LogsEnded { id, reason } => {
+            logs::on_end(app, id, reason);
+            Vec::new()
+        }
+        Msg::EffectFailed { what, error } => {
+            fail(app, format!("{what} failed: {error}"));
+            Vec::new()
+        }
+        Msg::Terminate => quit(app),
+    }
+}
+
+/// Stops what runs on our behalf, then quits.
+fn quit(app: &mut AppState) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Some(l) = app.logs.take() {
+        effects.push(Effect::StopLogs { id: l.id });
+    }
+    effects.push(Effect::Quit);
+    effects
+}
+
+fn info(app: &mut AppState, text: String) {
+    app.status = Some(Status { text, error: false });
+    app.dirty = true;
+}
+
+fn fail(app: &mut AppState, text: String) {
+    app.status = Some(Status { text, error: true });
+    app.dirty = true;
+}
