@@ -17,7 +17,7 @@ pub mod pacer;
 pub mod palette;
 pub mod runtime;
 pub mod silence_form;
-pub mod specs;
+
 pub mod state;
 pub mod terminal;
 pub mod update;

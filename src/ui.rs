@@ -1,6 +1,6 @@
 //! Pure drawing: [`draw`] turns an [`AppState`] into one frame. No I/O, no
 //! awaiting, no locks; only the visible window of big lists becomes rows.
-//! Every string that came from outside goes through [`sanitize::clean`].
+//! Every string that came from outside goes through [`crate::sanitize::clean`].
 //!
 //! `ui` reads the console's state (`app::state`, `app::lists`,
 //! `app::costs`) and the model; it never imports `sources` or `control`.
@@ -8,7 +8,7 @@
 pub mod chrome;
 pub mod format;
 pub mod popups;
-pub mod sanitize;
+
 pub mod style;
 pub mod views;
 pub mod widgets;

@@ -7,10 +7,10 @@ use super::effect::{LogStreamId, LogTarget};
 use super::msg::LogLine;
 use super::palette::PaletteState;
 use super::silence_form::SilenceForm;
-use super::specs;
 use crate::config::{Config, Keymap};
 use crate::model::state::FleetState;
 use crate::model::{FleetSnapshot, RegionSpec, ServiceSpec, Timestamp};
+use crate::sources::specs;
 
 /// A screen of the console. The navigation stack holds these.
 #[derive(Debug, Clone, PartialEq, Eq)]

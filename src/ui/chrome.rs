@@ -9,10 +9,10 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::format;
-use super::sanitize::clean;
 use super::style::Look;
 use crate::app::state::{AppState, View};
 use crate::config::keymap::{Action, Context};
+use crate::sanitize::clean;
 
 /// Age of the oldest data among the regions on screen, and whether any of
 /// them is stale.

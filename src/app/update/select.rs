@@ -5,7 +5,7 @@ use super::super::lists::{self, FleetRow};
 use super::super::state::{AlertsTab, AppState, CostGroup, RegionTab, View};
 use super::{fail, info, logs, nav};
 use crate::config::keymap::Action;
-use crate::ui::sanitize::clean;
+use crate::sanitize::clean;
 
 /// The object under the selection, for copy, logs and operations.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use crate::app::state::AppState;
 use crate::config::keymap::Context;
-use crate::ui::sanitize::clean;
+use crate::sanitize::clean;
 use crate::ui::style::Look;
 
 /// The help lines for the current view.

@@ -7,7 +7,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use crate::app::palette::{PaletteState, matches};
 use crate::app::state::AppState;
-use crate::ui::sanitize::clean;
+use crate::sanitize::clean;
 use crate::ui::style::Look;
 
 pub fn draw(frame: &mut Frame, app: &AppState, p: &PaletteState, look: &Look) {

@@ -7,8 +7,8 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use crate::app::silence_form::{Field, SilenceForm};
 use crate::app::state::AppState;
 use crate::config::keymap::{Action, Context};
+use crate::sanitize::clean;
 use crate::ui::chrome::labelled_hints;
-use crate::ui::sanitize::clean;
 use crate::ui::style::Look;
 
 pub fn draw(frame: &mut Frame, app: &AppState, f: &SilenceForm, look: &Look) {

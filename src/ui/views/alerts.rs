@@ -9,8 +9,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use crate::app::lists;
 use crate::app::state::{AlertsTab, AppState};
 use crate::model::{Alert, AlertState};
+use crate::sanitize::clean;
 use crate::ui::format;
-use crate::ui::sanitize::clean;
 use crate::ui::style::Look;
 use crate::ui::widgets::table;
 

@@ -9,8 +9,8 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 
 use crate::app::costs::{self, CostRow};
 use crate::app::state::{AppState, CostGroup};
+use crate::sanitize::clean;
 use crate::ui::format;
-use crate::ui::sanitize::clean;
 use crate::ui::style::Look;
 use crate::ui::views::alerts::tabs_line;
 use crate::ui::widgets::{spark, table};

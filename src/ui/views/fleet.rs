@@ -12,8 +12,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use crate::app::lists::{FleetRow, fleet_rows};
 use crate::app::state::AppState;
 use crate::model::{RegionView, SourceKind};
+use crate::sanitize::clean;
 use crate::ui::format;
-use crate::ui::sanitize::clean;
 use crate::ui::style::Look;
 use crate::ui::widgets::spark;
 

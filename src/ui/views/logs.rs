@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::app::effect::LogTarget;
 use crate::app::lists::contains;
 use crate::app::state::AppState;
-use crate::ui::sanitize::clean;
+use crate::sanitize::clean;
 use crate::ui::style::Look;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
