@@ -9,8 +9,10 @@
 pub mod clipboard;
 pub mod costs;
 pub mod effect;
+pub mod executor;
 pub mod fixtures;
 pub mod fuzzy;
+pub mod launch;
 pub mod lists;
 pub mod msg;
 pub mod pacer;

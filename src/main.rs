@@ -180,16 +180,18 @@ fn read_command(
     }
 }
 
-/// The interactive console. Until it lands, validate the configuration so a
-/// broken file is reported the same way, and say what exists today.
+/// The interactive console on the configured fleet.
 fn console(cli: &Cli) -> ExitCode {
-    match opsdeck::config::load(cli.config.as_deref(), cli.overrides()) {
-        Err(e) => exit::config_errors(&e),
-        Ok(_) => {
-            eprintln!(
-                "opsdeck: the interactive console is not built yet; `opsdeck config check` validates your configuration."
-            );
-            ExitCode::from(exit::FAILURE)
+    let loaded = match opsdeck::config::load(cli.config.as_deref(), cli.overrides()) {
+        Ok(l) => l,
+        Err(e) => return exit::config_errors(&e),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::FAILURE);
         }
-    }
+    };
+    report(runtime.block_on(opsdeck::app::launch::console(loaded)))
 }

@@ -1,0 +1,47 @@
+//! Starting the console on a loaded configuration: the sources, the effect
+//! executor and the runtime loop, wired by channels. `opsdeck` and
+//! `opsdeck demo` both come through here; the console has no demo path.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use crate::config::{Config, Loaded};
+use crate::sources::hub;
+
+/// "user@context" for the first cluster, as the kubeconfig names them, and
+/// how many other contexts are in use. Never a credential.
+pub fn identity(cfg: &Config) -> String {
+    let Some(cluster) = cfg.regions.iter().flat_map(|r| &r.clusters).next() else {
+        return "no clusters configured".into();
+    };
+    let contexts = cfg.regions.iter().map(|r| r.clusters.len()).sum::<usize>();
+    let kubeconfig = match &cluster.kubeconfig {
+        Some(p) => kube::config::Kubeconfig::read_from(p).ok(),
+        None => kube::config::Kubeconfig::read().ok(),
+    };
+    let user = kubeconfig
+        .and_then(|k| k.contexts.into_iter().find(|c| c.name == cluster.context))
+        .and_then(|c| c.context)
+        .and_then(|c| c.user)
+        .unwrap_or_else(|| "?".into());
+    let more = if contexts > 1 { format!(" (+{} contexts)", contexts - 1) } else { String::new() };
+    crate::sanitize::clean(&format!("{user}@{}{more}", cluster.context)).into_owned()
+}
+
+/// Runs the console until the operator quits (or a signal ends it).
+pub async fn console(loaded: Loaded) -> color_eyre::Result<()> {
+    let config = Arc::new(loaded.config.clone());
+    let identity = identity(&config);
+    let (updates_tx, updates_rx) = mpsc::channel(8192);
+    let (effects_tx, effects_rx) = mpsc::unbounded_channel();
+    let (results_tx, results_rx) = mpsc::unbounded_channel();
+    let mut tasks = JoinSet::new();
+    hub::spawn(hub::plan(&config, None), &updates_tx, &mut tasks);
+    drop(updates_tx);
+    tasks.spawn(super::executor::run(config, effects_rx, results_tx));
+    let result = super::runtime::run(loaded, identity, updates_rx, effects_tx, results_rx).await;
+    tasks.abort_all();
+    result
+}
