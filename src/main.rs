@@ -186,7 +186,10 @@ fn console(cli: &Cli) -> ExitCode {
         Ok(l) => l,
         Err(e) => return exit::config_errors(&e),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

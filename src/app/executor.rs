@@ -26,7 +26,11 @@ const SILENCE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Runs until `effects` closes. `Quit` and `CopyToClipboard` belong to the
 /// runtime and are ignored here.
-pub async fn run(config: Arc<Config>, mut effects: mpsc::UnboundedReceiver<Effect>, results: mpsc::UnboundedSender<Msg>) {
+pub async fn run(
+    config: Arc<Config>,
+    mut effects: mpsc::UnboundedReceiver<Effect>,
+    results: mpsc::UnboundedSender<Msg>,
+) {
     let mut streams: HashMap<LogStreamId, JoinHandle<()>> = HashMap::new();
     while let Some(effect) = effects.recv().await {
         streams.retain(|_, h| !h.is_finished());
@@ -36,12 +40,25 @@ pub async fn run(config: Arc<Config>, mut effects: mpsc::UnboundedReceiver<Effec
                     h.abort();
                 }
             }
-            Effect::StartLogs { id, context, namespace, target, container, tail, .. } => {
+            Effect::StartLogs {
+                id,
+                context,
+                namespace,
+                target,
+                container,
+                tail,
+                ..
+            } => {
                 if let Some(old) = streams.remove(&id) {
                     old.abort();
                 }
                 let (cfg, out) = (config.clone(), results.clone());
-                streams.insert(id, tokio::spawn(follow(cfg, id, context, namespace, target, container, tail, out)));
+                streams.insert(
+                    id,
+                    tokio::spawn(follow(
+                        cfg, id, context, namespace, target, container, tail, out,
+                    )),
+                );
             }
             other => {
                 let (cfg, out) = (config.clone(), results.clone());
@@ -73,14 +90,26 @@ fn members(cfg: &Config, ha_cluster: &str, urls: &[url::Url]) -> Result<Vec<Memb
         .map(|u| {
             let a = auth.get(u.as_str()).copied().flatten();
             let http = crate::sources::http::client(a, &BTreeMap::new(), SILENCE_TIMEOUT)?;
-            Ok(Member { url: u.clone(), ha_cluster: ha_cluster.to_string(), region: String::new(), http })
+            Ok(Member {
+                url: u.clone(),
+                ha_cluster: ha_cluster.to_string(),
+                region: String::new(),
+                http,
+            })
         })
         .collect()
 }
 
 async fn one_shot(cfg: &Config, effect: Effect) -> Result<Option<Msg>, String> {
     match effect {
-        Effect::CreateSilence { ha_cluster, alertmanagers, matchers, duration, comment, created_by } => {
+        Effect::CreateSilence {
+            ha_cluster,
+            alertmanagers,
+            matchers,
+            duration,
+            comment,
+            created_by,
+        } => {
             let members = members(cfg, &ha_cluster, &alertmanagers)?;
             let now = jiff::Timestamp::now();
             let end = now
@@ -96,7 +125,11 @@ async fn one_shot(cfg: &Config, effect: Effect) -> Result<Option<Msg>, String> {
             let (id, _) = alertmanager::create_silence(&members, &silence, SILENCE_TIMEOUT).await?;
             Ok(Some(Msg::SilenceCreated { ha_cluster, id }))
         }
-        Effect::ExpireSilence { ha_cluster, alertmanagers, id } => {
+        Effect::ExpireSilence {
+            ha_cluster,
+            alertmanagers,
+            id,
+        } => {
             let members = members(cfg, &ha_cluster, &alertmanagers)?;
             alertmanager::expire_silence(&members, &id).await?;
             Ok(Some(Msg::SilenceExpired { ha_cluster, id }))
@@ -118,20 +151,32 @@ async fn kube_client(cfg: &Config, context: &str) -> Result<kube::Client, String
 }
 
 /// The pods to follow: one, or up to [`MAX_PODS`] of a deployment.
-async fn pods(c: &kube::Client, namespace: &str, target: &LogTarget) -> Result<Vec<String>, String> {
+async fn pods(
+    c: &kube::Client,
+    namespace: &str,
+    target: &LogTarget,
+) -> Result<Vec<String>, String> {
     match target {
         LogTarget::Pod(p) => Ok(vec![p.clone()]),
         LogTarget::Deployment(d) => {
             let deploys: Api<Deployment> = Api::namespaced(c.clone(), namespace);
             let dep = deploys.get(d).await.map_err(|e| client::describe(&e))?;
-            let labels = dep.spec.and_then(|s| s.selector.match_labels).unwrap_or_default();
+            let labels = dep
+                .spec
+                .and_then(|s| s.selector.match_labels)
+                .unwrap_or_default();
             let selector: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
             let api: Api<Pod> = Api::namespaced(c.clone(), namespace);
             let list = api
                 .list(&ListParams::default().labels(&selector.join(",")))
                 .await
                 .map_err(|e| client::describe(&e))?;
-            Ok(list.items.into_iter().filter_map(|p| p.metadata.name).take(MAX_PODS).collect())
+            Ok(list
+                .items
+                .into_iter()
+                .filter_map(|p| p.metadata.name)
+                .take(MAX_PODS)
+                .collect())
         }
     }
 }
@@ -158,7 +203,10 @@ async fn follow(
     let (c, names) = match started.await {
         Ok(v) => v,
         Err(reason) => {
-            let _ = out.send(Msg::LogsEnded { id, reason: Some(reason) });
+            let _ = out.send(Msg::LogsEnded {
+                id,
+                reason: Some(reason),
+            });
             return;
         }
     };

@@ -26,7 +26,11 @@ pub fn identity(cfg: &Config) -> String {
         .and_then(|c| c.context)
         .and_then(|c| c.user)
         .unwrap_or_else(|| "?".into());
-    let more = if contexts > 1 { format!(" (+{} contexts)", contexts - 1) } else { String::new() };
+    let more = if contexts > 1 {
+        format!(" (+{} contexts)", contexts - 1)
+    } else {
+        String::new()
+    };
     crate::sanitize::clean(&format!("{user}@{}{more}", cluster.context)).into_owned()
 }
 

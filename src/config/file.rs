@@ -136,6 +136,7 @@ pub enum FileBilling {
         region: Option<String>,
         service_tag: Option<String>,
         profile: Option<String>,
+        credentials_file: Option<String>,
     },
     FocusCsv {
         dir: Option<String>,

@@ -376,6 +376,7 @@ impl<'a> Resolver<'a> {
                 region,
                 service_tag,
                 profile,
+                credentials_file,
             } => {
                 let endpoint = match endpoint {
                     Some(e) => Some(self.url(&Some(e), &join(base, &[k("endpoint")]))?),
@@ -386,6 +387,7 @@ impl<'a> Resolver<'a> {
                     region: region.unwrap_or_else(|| "us-east-1".into()),
                     service_tag: service_tag.unwrap_or_else(|| "service".into()),
                     profile,
+                    credentials_file: credentials_file.as_deref().map(checks::expand_home),
                 })
             }
             FileBilling::FocusCsv { dir } => {

@@ -118,6 +118,8 @@ pub enum Billing {
         region: String,
         service_tag: String,
         profile: Option<String>,
+        /// A shared-credentials file to read instead of the default one.
+        credentials_file: Option<PathBuf>,
     },
     FocusCsv {
         dir: PathBuf,

@@ -28,6 +28,7 @@ pub enum Kind {
         signing_region: String,
         service_tag: String,
         profile: Option<String>,
+        credentials_file: Option<PathBuf>,
     },
     FocusCsv {
         dir: PathBuf,
@@ -82,8 +83,14 @@ pub async fn fetch_once(
             signing_region,
             service_tag,
             profile,
+            credentials_file,
         } => {
-            let env = |k: &str| std::env::var(k).ok();
+            // A configured credentials file stands in for the default one.
+            let file = credentials_file.as_ref().map(|p| p.display().to_string());
+            let env = |k: &str| match (k, &file) {
+                ("AWS_SHARED_CREDENTIALS_FILE", Some(f)) => Some(f.clone()),
+                _ => std::env::var(k).ok(),
+            };
             let creds = aws_cost_explorer::credentials(profile.as_deref(), &env)?;
             let q = aws_cost_explorer::Query {
                 endpoint,

@@ -207,6 +207,7 @@ fn billing_source(
             region: signing,
             service_tag,
             profile,
+            credentials_file,
         } => billing::Kind::AwsCostExplorer {
             endpoint: endpoint
                 .as_ref()
@@ -215,6 +216,7 @@ fn billing_source(
             signing_region: signing.clone(),
             service_tag: service_tag.clone(),
             profile: profile.clone(),
+            credentials_file: credentials_file.clone(),
         },
         config::Billing::FocusCsv { dir } => billing::Kind::FocusCsv { dir: dir.clone() },
     };
