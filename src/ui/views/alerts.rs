@@ -204,6 +204,44 @@ fn silence_table(
     );
 }
 
+/// What an empty alert list means: quiet only when every Alertmanager
+/// answered; otherwise say which ones could not be asked.
+fn quiet_line(app: &AppState, look: &Look) -> Line<'static> {
+    use crate::model::SourceKind;
+    let ams: Vec<_> = app
+        .fleet
+        .sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Alertmanager)
+        .collect();
+    let configured = app
+        .config
+        .regions
+        .iter()
+        .any(|r| !r.alertmanagers.is_empty());
+    if !configured {
+        return Line::styled(" no Alertmanager configured", look.muted());
+    }
+    let down: Vec<String> = ams
+        .iter()
+        .filter(|s| s.stale)
+        .map(|s| clean(&s.name).into_owned())
+        .collect();
+    if ams.is_empty() {
+        Line::styled(" waiting for the Alertmanagers", look.muted())
+    } else if !down.is_empty() {
+        Line::styled(
+            format!(
+                " no alerts from the reachable Alertmanagers; unreachable: {}",
+                down.join(", ")
+            ),
+            look.stale(),
+        )
+    } else {
+        Line::styled(" nothing fires", look.ok())
+    }
+}
+
 /// The firing alerts, worst first: under the fleet when there is room.
 pub fn firing_summary(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
     let firing: Vec<&Alert> = lists::alerts(app)
@@ -217,10 +255,7 @@ pub fn firing_summary(frame: &mut Frame, area: Rect, app: &AppState, look: &Look
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if firing.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(" nothing fires", look.ok())),
-            inner,
-        );
+        frame.render_widget(Paragraph::new(quiet_line(app, look)), inner);
         return;
     }
     let rows: Vec<Row> = firing
