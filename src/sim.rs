@@ -4,28 +4,59 @@
 //! # World
 //! [`World::generate`] builds a seeded, deterministic fleet from a
 //! [`SimConfig`]: one cluster per region (aws us-east-1, aws eu-west-1, gcp
-//! europe-west4, azure eastus by default), nodes, namespaces, the shop
-//! services (`checkout`, `catalog`, `payments`, `search` in namespace `shop`)
-//! as Deployments with two revisions, a Service per app with ExternalDNS
-//! weighted-record annotations, HPAs, leases, and background deployments in
-//! `platform` up to `pods_per_cluster`. A simulated clock ([`clock::Clock`],
-//! `speed` times the wall clock) drives the deployment, ReplicaSet, pod
-//! lifecycle and HPA controllers.
+//! europe-west4, azure eastus by default; more regions continue with aws
+//! us-west-2, gcp us-central1, azure westeurope, ...), nodes (instance type,
+//! zone, capacity), namespaces, the shop services (`checkout`, `catalog`,
+//! `payments`, `search` in namespace `shop`) as Deployments with two
+//! revisions, a Service per app with ExternalDNS weighted-record annotations
+//! (`external-dns.alpha.kubernetes.io/set-identifier`, `.../aws-weight`),
+//! HPAs on `checkout` and `search`, control-plane leases, and background
+//! deployments in `platform` up to `pods_per_cluster`. The same seed gives
+//! the same names, uids and (with `start_ms`) timestamps.
+//!
+//! A simulated clock ([`clock::Clock`], `speed` times the wall clock) drives
+//! the controllers every 100 ms: deployments ([`controller`]: revisions,
+//! pod-template-hash, rolling update / Recreate, progress deadline,
+//! conditions, events), ReplicaSets ([`replicaset`]), the pod lifecycle
+//! ([`lifecycle`]: Pending -> ContainerCreating -> Running/Ready after ~1.5
+//! simulated seconds; a tag containing `bad` goes ImagePullBackOff, `crash`
+//! CrashLoopBackOff, see [`Settings`]), the HPA ([`hpa`]) and leases.
 //!
 //! # Snapshot (for telemetry)
-//! [`World::snapshot`] returns a [`WorldSnapshot`]: per region its provider,
-//! cloud region, `failed` flag and faults, nodes (instance type, zone,
-//! capacity), and per deployment desired/ready/updated/available replicas,
-//! images, `bad_release`, `traffic_weight`, HPA bounds, per-pod resource
-//! requests and pods (name, node, ready, restarts). It takes each cluster's
-//! lock briefly and copies plain data. A running [`Sim`] hands out its world
-//! with [`Sim::world`].
+//! [`World::snapshot`] returns a [`WorldSnapshot`] of plain data:
+//! - per region ([`snapshot::RegionSnapshot`]): `name`, `provider`,
+//!   `cloud_region`, `failed`, `faults`, `nodes`, `deployments`;
+//! - per node ([`snapshot::NodeSnapshot`]): `instance_type`, `zone`,
+//!   `cpu_millis`, `memory_bytes`, `max_pods`;
+//! - per deployment ([`snapshot::DeploymentSnapshot`]): `namespace`, `name`,
+//!   `desired`, `ready`, `updated`, `available`, `revision`, `images`,
+//!   `bad_release`, `paused`, `traffic_weight` (the Service's aws-weight),
+//!   `hpa` bounds, per-pod `requests` (`cpu_millis`, `memory_bytes`) and
+//!   `pods` ([`snapshot::PodSnapshot`]: `name`, `node`, `image`, `ready`,
+//!   `restarts`, `terminating`).
+//!
+//! It locks one cluster at a time, briefly, and copies. A running [`Sim`]
+//! hands out its world with [`Sim::world`] (an `Arc<World>`) and a shortcut
+//! [`Sim::snapshot`]; `GET /control/snapshot` serves it as JSON.
 //!
 //! # Server
-//! [`Sim::start`] serves every cluster under `/clusters/<region>` on
-//! 127.0.0.1 (Kubernetes REST: discovery, tables, list/watch, patch, scale,
-//! logs, SelfSubjectAccessReview), with bearer tokens per role, and a control
-//! endpoint `POST /control/regions/<region>/faults` for fault injection.
+//! [`Sim::start`] serves every cluster under `/clusters/<region>` on one
+//! 127.0.0.1 port, plain HTTP and TLS on the same port (kubectl sends bearer
+//! tokens only over https, so the kubeconfig uses `https://` with the CA of
+//! [`tls`]). Kubernetes REST: discovery (aggregated and legacy), `/version`
+//! (v1.32), Tables, list/watch with selectors, bookmarks, paging and 410
+//! expiry, strategic-merge / merge / JSON patch, PUT, `dryRun=All`, 409 on
+//! stale resourceVersions, `deployments/scale`, pod logs and
+//! SelfSubjectAccessReview (JSON and protobuf). Bearer tokens per role
+//! ([`auth`]): viewer, operator, admin; none: 401; denied: 403 Status.
+//!
+//! Faults ([`fault`]), per region, at start (`--fault REGION:KIND`) or at run
+//! time through `POST /control/regions/<region>/faults` (admin token;
+//! [`api::control`]): `refuse` (connections closed without an answer),
+//! `unavailable` (503), `latency_ms`, `failed` (pods NotReady, error logs),
+//! `expire_watches` (open watches end with 410, resumes from older versions
+//! get 410). [`kubeconfig`] writes the kubeconfig and `opsdeck.toml`;
+//! [`cmd`] holds `opsdeck sim` and `opsdeck demo`.
 
 pub mod api;
 pub mod auth;

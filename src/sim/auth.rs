@@ -42,7 +42,7 @@ impl Role {
         format!("sim:{}", self.name())
     }
 
-    /// May this role do `verb` on `group`/`resource`[/`sub`]?
+    /// May this role do `verb` on `group`/`resource` (or its subresource `sub`)?
     pub fn allows(self, verb: &str, group: &str, resource: &str, sub: Option<&str>) -> bool {
         if self == Role::Admin {
             return true;

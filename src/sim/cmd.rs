@@ -138,7 +138,10 @@ async fn run(args: SimArgs, demo: bool) -> color_eyre::Result<()> {
         "opsdeck {}: {regions} regions, {pods} pods per cluster, seed {seed}, speed {speed}x",
         if demo { "demo" } else { "sim" }
     );
-    println!("  API server       {}", sim.base_url());
+    println!(
+        "  API server       {}  (http, and https on the same port; CA in the kubeconfig)",
+        sim.base_url()
+    );
     for (name, provider, _) in &region_info {
         println!(
             "  {name:<16} {}  (context sim-{name}, {provider})",

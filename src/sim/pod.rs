@@ -142,12 +142,40 @@ impl Pod {
         let _ = serde_json::to_writer(out, &self.view());
     }
 
+    /// `metadata` alone (Table rows carry it as PartialObjectMetadata).
+    pub fn metadata_value(&self) -> Value {
+        serde_json::to_value(self.meta_view()).unwrap_or(Value::Null)
+    }
+
+    fn meta_view(&self) -> MetaView<'_> {
+        let tmeta = self.template.get("metadata");
+        MetaView {
+            name: &self.name,
+            generate_name: format!("{}-", self.rs),
+            namespace: &self.ns,
+            uid: &self.uid,
+            resource_version: self.rv.to_string(),
+            creation_timestamp: rfc3339(self.created),
+            deletion_timestamp: self.deleting.map(rfc3339),
+            deletion_grace_period_seconds: self.deleting.map(|_| 30),
+            labels: tmeta.and_then(|m| m.get("labels")),
+            annotations: tmeta.and_then(|m| m.get("annotations")),
+            owner_references: [OwnerView {
+                api_version: "apps/v1",
+                kind: "ReplicaSet",
+                name: &self.rs,
+                uid: &self.rs_uid,
+                controller: true,
+                block_owner_deletion: true,
+            }],
+        }
+    }
+
     fn view(&self) -> PodView<'_> {
         let ready = self.ready();
         let created = rfc3339(self.created);
         let started = self.started.map(rfc3339);
         let since = rfc3339(self.changed);
-        let tmeta = self.template.get("metadata");
         let containers = self
             .containers()
             .iter()
@@ -172,26 +200,7 @@ impl Pod {
         PodView {
             api_version: "v1",
             kind: "Pod",
-            metadata: MetaView {
-                name: &self.name,
-                generate_name: format!("{}-", self.rs),
-                namespace: &self.ns,
-                uid: &self.uid,
-                resource_version: self.rv.to_string(),
-                creation_timestamp: created.clone(),
-                deletion_timestamp: self.deleting.map(rfc3339),
-                deletion_grace_period_seconds: self.deleting.map(|_| 30),
-                labels: tmeta.and_then(|m| m.get("labels")),
-                annotations: tmeta.and_then(|m| m.get("annotations")),
-                owner_references: [OwnerView {
-                    api_version: "apps/v1",
-                    kind: "ReplicaSet",
-                    name: &self.rs,
-                    uid: &self.rs_uid,
-                    controller: true,
-                    block_owner_deletion: true,
-                }],
-            },
+            metadata: self.meta_view(),
             spec: SpecView {
                 base: self.template.get("spec"),
                 node_name: &self.node,

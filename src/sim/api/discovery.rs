@@ -126,7 +126,7 @@ pub fn groups(ctx: &Ctx) -> Resp {
     )
 }
 
-/// GET /api/v1, /apis/<group>/<version>
+/// GET `/api/v1`, `/apis/<group>/<version>`
 pub fn resources(group: &str, version: &str) -> Resp {
     if !group_versions().contains(&(group, version)) {
         return status::error(

@@ -174,7 +174,10 @@ pub fn serve(ctx: &Ctx, kind: Kind, ns: Option<&str>) -> Resp {
         let now = c.now();
         let rows = items
             .iter()
-            .map(|(_, i)| table::row(kind, &i.value(), now))
+            .map(|(_, i)| match i {
+                Item::Pod(p) => table::pod_row(p, now),
+                Item::Doc(v) => table::row(kind, v, now),
+            })
             .collect();
         let t = table::table(kind, rows, rv, cont, true);
         return status::bytes(
