@@ -10,3 +10,4 @@ pub mod kube;
 pub mod prometheus;
 pub mod redact;
 pub mod specs;
+pub mod ticker;

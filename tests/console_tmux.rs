@@ -12,13 +12,26 @@ struct Tmux {
 
 impl Tmux {
     fn new() -> Tmux {
-        let found = Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false);
-        assert!(found, "tmux is not installed: run `bash tests/run.sh` (it installs tmux) or `apt-get install tmux`");
-        Tmux { socket: format!("opsdeck-e2e-{}", std::process::id()) }
+        let found = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        assert!(
+            found,
+            "tmux is not installed: run `bash tests/run.sh` (it installs tmux) or `apt-get install tmux`"
+        );
+        Tmux {
+            socket: format!("opsdeck-e2e-{}", std::process::id()),
+        }
     }
 
     fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap();
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -39,7 +52,10 @@ impl Tmux {
             if ok(&s) {
                 return s;
             }
-            assert!(start.elapsed() < limit, "timed out waiting for {what}; screen:\n{s}");
+            assert!(
+                start.elapsed() < limit,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(250));
         }
     }
@@ -60,33 +76,81 @@ fn demo_console_navigates_and_restores_the_terminal() {
         "TERM=xterm-256color {bin} demo --speed 4 --dir {}; echo OPSDECK-EXIT=$?; stty -a; sleep 120",
         dir.path().display()
     );
-    tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", &script]);
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &script,
+    ]);
 
-    let fleet = tmux.wait_for("the fleet view with every region", Duration::from_secs(60), |s| {
-        ["us-east-1", "eu-west-1", "europe-west4", "eastus"].iter().all(|r| s.contains(r)) && s.contains("checkout")
-    });
+    let fleet = tmux.wait_for(
+        "the fleet view with every region",
+        Duration::from_secs(60),
+        |s| {
+            ["us-east-1", "eu-west-1", "europe-west4", "eastus"]
+                .iter()
+                .all(|r| s.contains(r))
+                && s.contains("checkout")
+        },
+    );
     assert!(fleet.contains("Fleet"), "{fleet}");
-    assert_eq!(tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "1", "console uses the alternate screen");
+    assert_eq!(
+        tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim(),
+        "1",
+        "console uses the alternate screen"
+    );
 
     // Palette: jump to a region.
     tmux.keys(&[":"]);
-    tmux.wait_for("the palette", Duration::from_secs(5), |s| s.contains("europe-west4"));
+    tmux.wait_for("the palette", Duration::from_secs(5), |s| {
+        s.contains("europe-west4")
+    });
     tmux.keys(&["-l", "europe-west4"]);
     tmux.keys(&["Enter"]);
-    let region = tmux.wait_for("the region view", Duration::from_secs(10), |s| s.contains("Pods") && s.contains("Deployments"));
+    let region = tmux.wait_for("the region view", Duration::from_secs(10), |s| {
+        s.contains("Pods") && s.contains("Deployments")
+    });
     assert!(region.contains("europe-west4"), "{region}");
 
     // The alerts view, by its key in the default keymap.
     tmux.keys(&["2"]);
-    tmux.wait_for("the alerts view", Duration::from_secs(10), |s| s.contains("Silences"));
+    tmux.wait_for("the alerts view", Duration::from_secs(10), |s| {
+        s.contains("Silences")
+    });
 
     // Quit: the shell after it prints the exit code and the tty settings.
     tmux.keys(&["q"]);
-    let after = tmux.wait_for("the console to exit", Duration::from_secs(15), |s| s.contains("OPSDECK-EXIT="));
+    let after = tmux.wait_for("the console to exit", Duration::from_secs(15), |s| {
+        s.contains("OPSDECK-EXIT=")
+    });
     assert!(after.contains("OPSDECK-EXIT=0"), "{after}");
-    assert_eq!(tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "0", "alternate screen left");
-    assert_eq!(tmux.run(&["display", "-p", "-t", "e2e", "#{cursor_flag}"]).trim(), "1", "cursor shown");
-    let tty = tmux.wait_for("stty output", Duration::from_secs(5), |s| s.contains("icanon"));
-    assert!(tty.contains(" icanon") && !tty.contains("-icanon"), "terminal left in raw mode:\n{tty}");
-    assert!(tty.contains(" echo") && !tty.contains("-echo "), "echo off after exit:\n{tty}");
+    assert_eq!(
+        tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim(),
+        "0",
+        "alternate screen left"
+    );
+    assert_eq!(
+        tmux.run(&["display", "-p", "-t", "e2e", "#{cursor_flag}"])
+            .trim(),
+        "1",
+        "cursor shown"
+    );
+    let tty = tmux.wait_for("stty output", Duration::from_secs(5), |s| {
+        s.contains("icanon")
+    });
+    assert!(
+        tty.contains(" icanon") && !tty.contains("-icanon"),
+        "terminal left in raw mode:\n{tty}"
+    );
+    assert!(
+        tty.contains(" echo") && !tty.contains("-echo "),
+        "echo off after exit:\n{tty}"
+    );
 }

@@ -28,6 +28,7 @@ const SILENCE_TIMEOUT: Duration = Duration::from_secs(5);
 /// runtime and are ignored here.
 pub async fn run(
     config: Arc<Config>,
+    refresh: Arc<tokio::sync::Notify>,
     mut effects: mpsc::UnboundedReceiver<Effect>,
     results: mpsc::UnboundedSender<Msg>,
 ) {
@@ -35,6 +36,7 @@ pub async fn run(
     while let Some(effect) = effects.recv().await {
         streams.retain(|_, h| !h.is_finished());
         match effect {
+            Effect::RefreshNow => refresh.notify_waiters(),
             Effect::StopLogs { id } => {
                 if let Some(h) = streams.remove(&id) {
                     h.abort();
@@ -134,7 +136,6 @@ async fn one_shot(cfg: &Config, effect: Effect) -> Result<Option<Msg>, String> {
             alertmanager::expire_silence(&members, &id).await?;
             Ok(Some(Msg::SilenceExpired { ha_cluster, id }))
         }
-        // Sources poll on their own intervals; a refresh request needs no work here.
         Effect::RefreshNow | Effect::Quit | Effect::CopyToClipboard(_) => Ok(None),
         Effect::StartLogs { .. } | Effect::StopLogs { .. } => Ok(None),
     }

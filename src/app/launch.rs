@@ -42,9 +42,12 @@ pub async fn console(loaded: Loaded) -> color_eyre::Result<()> {
     let (effects_tx, effects_rx) = mpsc::unbounded_channel();
     let (results_tx, results_rx) = mpsc::unbounded_channel();
     let mut tasks = JoinSet::new();
-    hub::spawn(hub::plan(&config, None), &updates_tx, &mut tasks);
+    let refresh = Arc::new(tokio::sync::Notify::new());
+    hub::spawn_with_refresh(hub::plan(&config, None), &updates_tx, &mut tasks, &refresh);
     drop(updates_tx);
-    tasks.spawn(super::executor::run(config, effects_rx, results_tx));
+    tasks.spawn(super::executor::run(
+        config, refresh, effects_rx, results_tx,
+    ));
     let result = super::runtime::run(loaded, identity, updates_rx, effects_tx, results_rx).await;
     tasks.abort_all();
     result

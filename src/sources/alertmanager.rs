@@ -84,15 +84,23 @@ pub async fn poll_once(src: &AmSource, statuses: &mut [SourceStatus]) -> Update 
 }
 
 pub async fn run(src: AmSource, tx: mpsc::Sender<Update>) {
+    run_with(src, tx, std::sync::Arc::new(tokio::sync::Notify::new())).await;
+}
+
+/// Like [`run`], polling at once whenever `refresh` is notified.
+pub async fn run_with(
+    src: AmSource,
+    tx: mpsc::Sender<Update>,
+    refresh: std::sync::Arc<tokio::sync::Notify>,
+) {
     let mut statuses: Vec<SourceStatus> = src
         .members
         .iter()
         .map(|m| SourceStatus::new(SourceKind::Alertmanager, &m.region, &m.name()))
         .collect();
-    let mut tick = tokio::time::interval(src.every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut tick = super::ticker::Ticker::new(src.every, refresh);
     loop {
-        tick.tick().await;
+        tick.wait().await;
         let update = poll_once(&src, &mut statuses).await;
         if tx.send(update).await.is_err() {
             return;

@@ -136,12 +136,20 @@ fn reader_read(
 }
 
 pub async fn run(src: BillingSource, tx: mpsc::Sender<Update>) {
+    run_with(src, tx, std::sync::Arc::new(tokio::sync::Notify::new())).await;
+}
+
+/// Like [`run`], polling at once whenever `refresh` is notified.
+pub async fn run_with(
+    src: BillingSource,
+    tx: mpsc::Sender<Update>,
+    refresh: std::sync::Arc<tokio::sync::Notify>,
+) {
     let mut status = SourceStatus::new(SourceKind::Billing, &src.region, &src.name());
     let mut focus = focus_csv::FocusReader::default();
-    let mut tick = tokio::time::interval(src.every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut tick = super::ticker::Ticker::new(src.every, refresh);
     loop {
-        tick.tick().await;
+        tick.wait().await;
         match fetch_once(&src, &mut focus).await {
             Ok((lines, warnings)) => {
                 if tx

@@ -2,9 +2,10 @@
 //! Every task sends [`Update`]s on one channel; none touches UI state.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinSet;
 
 use super::alertmanager::{AmSource, Member};
@@ -235,6 +236,16 @@ fn billing_source(
 
 /// Spawns every source of `plan` into `tasks`; each sends on `tx`.
 pub fn spawn(plan: Plan, tx: &mpsc::Sender<Update>, tasks: &mut JoinSet<()>) {
+    spawn_with_refresh(plan, tx, tasks, &Arc::new(Notify::new()));
+}
+
+/// Like [`spawn`]; notifying `refresh` makes every polling source poll now.
+pub fn spawn_with_refresh(
+    plan: Plan,
+    tx: &mpsc::Sender<Update>,
+    tasks: &mut JoinSet<()>,
+    refresh: &Arc<Notify>,
+) {
     for s in plan.broken {
         let tx = tx.clone();
         tasks.spawn(async move {
@@ -245,12 +256,16 @@ pub fn spawn(plan: Plan, tx: &mpsc::Sender<Update>, tasks: &mut JoinSet<()>) {
         tasks.spawn(super::kube::run(c, tx.clone()));
     }
     for p in plan.prometheus {
-        tasks.spawn(prometheus::run(p, tx.clone()));
+        tasks.spawn(prometheus::run_with(p, tx.clone(), refresh.clone()));
     }
     if let Some(am) = plan.alertmanagers {
-        tasks.spawn(super::alertmanager::run(am, tx.clone()));
+        tasks.spawn(super::alertmanager::run_with(
+            am,
+            tx.clone(),
+            refresh.clone(),
+        ));
     }
     for b in plan.billing {
-        tasks.spawn(billing::run(b, tx.clone()));
+        tasks.spawn(billing::run_with(b, tx.clone(), refresh.clone()));
     }
 }

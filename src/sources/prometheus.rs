@@ -189,11 +189,19 @@ pub async fn poll_once(src: &PromSource) -> (Vec<Update>, Result<(), String>) {
 
 /// Polls on the refresh interval until `tx` closes.
 pub async fn run(src: PromSource, tx: mpsc::Sender<Update>) {
+    run_with(src, tx, std::sync::Arc::new(tokio::sync::Notify::new())).await;
+}
+
+/// Like [`run`], polling at once whenever `refresh` is notified.
+pub async fn run_with(
+    src: PromSource,
+    tx: mpsc::Sender<Update>,
+    refresh: std::sync::Arc<tokio::sync::Notify>,
+) {
     let mut status = SourceStatus::new(SourceKind::Prometheus, &src.region, &src.name);
-    let mut tick = tokio::time::interval(src.every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut tick = super::ticker::Ticker::new(src.every, refresh);
     loop {
-        tick.tick().await;
+        tick.wait().await;
         let (updates, result) = poll_once(&src).await;
         for u in updates {
             if tx.send(u).await.is_err() {
