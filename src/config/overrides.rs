@@ -23,7 +23,7 @@ impl Overrides {
             theme: env("OPSDECK_THEME").or_else(|| no_color.then(|| "mono".to_string())),
             keymap: env("OPSDECK_KEYMAP"),
             read_only: bool_var(env, "OPSDECK_READ_ONLY")?,
-            ascii: bool_var(env, "OPSDECK_ASCII")?,
+            ascii: bool_var(env, "OPSDECK_ASCII")?.or_else(|| (!utf8_locale(env)).then_some(true)),
         })
     }
 
@@ -36,6 +36,19 @@ impl Overrides {
             ascii: other.ascii.or(self.ascii),
         }
     }
+}
+
+/// Whether the terminal's locale can show UTF-8 (box drawing, sparklines,
+/// marks): the first set of `LC_ALL`, `LC_CTYPE`, `LANG` names UTF-8.
+/// No locale at all is the C locale: ASCII.
+pub fn utf8_locale(env: EnvLookup<'_>) -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| env(k).filter(|v| !v.is_empty()))
+        .is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
 }
 
 fn bool_var(env: EnvLookup<'_>, name: &str) -> Result<Option<bool>, ConfigError> {
@@ -71,6 +84,31 @@ mod tests {
         assert_eq!(
             Overrides::from_env(&env).ok().and_then(|o| o.theme),
             Some("light".into())
+        );
+    }
+
+    #[test]
+    fn a_locale_without_utf8_asks_for_ascii() {
+        let ascii = |vars: &'static [(&'static str, &'static str)]| {
+            let env = move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            };
+            Overrides::from_env(&env).ok().and_then(|o| o.ascii)
+        };
+        assert_eq!(ascii(&[("LANG", "en_US.UTF-8")]), None);
+        assert_eq!(ascii(&[("LC_ALL", "C.utf8"), ("LANG", "C")]), None);
+        assert_eq!(ascii(&[("LANG", "C")]), Some(true));
+        assert_eq!(ascii(&[]), Some(true));
+        assert_eq!(
+            ascii(&[("LC_ALL", "POSIX"), ("LANG", "en_US.UTF-8")]),
+            Some(true)
+        );
+        assert_eq!(
+            ascii(&[("LANG", "C"), ("OPSDECK_ASCII", "0")]),
+            Some(false),
+            "explicit wins"
         );
     }
 
