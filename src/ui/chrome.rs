@@ -79,7 +79,12 @@ pub fn header(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
         sep,
         Span::styled(crumbs.join(arrow), look.text()),
     ]);
-    frame.render_widget(Paragraph::new(left), area);
+    // The path gets what the right side leaves, with a space between.
+    let left_area = Rect {
+        width: area.width.saturating_sub(right_w + 1),
+        ..area
+    };
+    frame.render_widget(Paragraph::new(left), left_area);
     let r = Rect {
         x: area.x + area.width.saturating_sub(right_w),
         width: right_w.min(area.width),
