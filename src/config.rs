@@ -11,6 +11,7 @@ pub mod error;
 pub mod file;
 pub mod keymap;
 pub mod locate;
+pub mod named;
 pub mod overrides;
 pub mod paths;
 mod resolve;

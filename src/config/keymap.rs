@@ -18,6 +18,7 @@ pub use chord::{CHORD_HELP, KeyChord};
 
 use super::error::{ConfigError, ConfigErrors, nearest, parse_toml};
 use super::locate::PathSeg;
+use super::named::{Found, Lookup};
 
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("default", include_str!("../../keymaps/default.toml")),
@@ -92,36 +93,20 @@ impl Keymap {
 
     /// Loads `name`: a user file in `user_dirs`, a built-in, or a `.toml` path.
     pub fn load(name: &str, user_dirs: &[PathBuf], origin: &Path) -> Result<Keymap, ConfigErrors> {
-        if name.ends_with(".toml") {
-            return Self::from_file(&super::theme::relative_to(origin, name), name);
+        let lookup = Lookup {
+            what: "keymap",
+            built_in: BUILT_IN,
+            user_dirs,
+            origin,
+        };
+        match lookup.find(name)? {
+            Found::File(path) => Self::from_file(&path, name),
+            Found::BuiltIn(text) => Self::parse(
+                Path::new(&format!("<built-in>/keymaps/{name}.toml")),
+                text,
+                name,
+            ),
         }
-        for dir in user_dirs {
-            let candidate = dir.join(format!("{name}.toml"));
-            if candidate.is_file() {
-                return Self::from_file(&candidate, name);
-            }
-        }
-        if let Some(k) = Self::built_in(name)? {
-            return Ok(k);
-        }
-        let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
-        let mut valid = format!("a built-in keymap ({})", names.join(", "));
-        if let Some(near) = nearest(name, &names) {
-            valid = format!("did you mean `{near}`? Else {valid}");
-        }
-        valid.push_str(", or a file <name>.toml in ");
-        valid.push_str(
-            &user_dirs
-                .iter()
-                .map(|d| d.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" or "),
-        );
-        Err(ConfigError::file(origin, "unknown keymap")
-            .key_path("ui.keymap")
-            .found(format!("{name:?}"))
-            .valid(valid)
-            .into())
     }
 
     pub fn built_in(name: &str) -> Result<Option<Keymap>, ConfigErrors> {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{ConfigError, parse_toml};
 use super::locate::PathSeg;
+use super::named::{Found, Lookup};
 
 /// The built-in themes, name and file text.
 pub const BUILT_IN: &[(&str, &str)] = &[
@@ -76,35 +77,20 @@ impl Theme {
     /// Loads `name`: a user file in one of `user_dirs` (which may extend a
     /// built-in), else a built-in, else a path to a `.toml` file.
     pub fn load(name: &str, user_dirs: &[PathBuf], origin: &Path) -> Result<Theme, ConfigError> {
-        if name.ends_with(".toml") {
-            return Self::from_file(&relative_to(origin, name), name);
+        let lookup = Lookup {
+            what: "theme",
+            built_in: BUILT_IN,
+            user_dirs,
+            origin,
+        };
+        match lookup.find(name)? {
+            Found::File(path) => Self::from_file(&path, name),
+            Found::BuiltIn(text) => Self::parse(
+                Path::new(&format!("<built-in>/themes/{name}.toml")),
+                text,
+                name,
+            ),
         }
-        for dir in user_dirs {
-            let candidate = dir.join(format!("{name}.toml"));
-            if candidate.is_file() {
-                return Self::from_file(&candidate, name);
-            }
-        }
-        if let Some(theme) = Self::built_in(name)? {
-            return Ok(theme);
-        }
-        let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
-        let mut valid = format!("a built-in theme ({})", names.join(", "));
-        if let Some(near) = super::error::nearest(name, &names) {
-            valid = format!("did you mean `{near}`? Else {valid}");
-        }
-        valid.push_str(", or a file <name>.toml in ");
-        valid.push_str(
-            &user_dirs
-                .iter()
-                .map(|d| d.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" or "),
-        );
-        Err(ConfigError::file(origin, "unknown theme")
-            .key_path("ui.theme")
-            .found(format!("{name:?}"))
-            .valid(valid))
     }
 
     /// A built-in theme by name.
@@ -225,15 +211,6 @@ impl Theme {
         ];
         all.extend(self.chart_series.iter().copied());
         all
-    }
-}
-
-/// A relative theme or keymap path is relative to the config file's directory.
-pub fn relative_to(origin: &Path, name: &str) -> PathBuf {
-    let path = super::checks::expand_home(name);
-    match origin.parent() {
-        Some(dir) if path.is_relative() => dir.join(path),
-        _ => path,
     }
 }
 
