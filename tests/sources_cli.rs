@@ -507,3 +507,81 @@ async fn expected_costs(f: &Fleet, days: i64) -> BTreeMap<String, f64> {
     }
     out
 }
+
+/// `workloads` and `status` with rows: the Kubernetes simulator (no
+/// Prometheus, Alertmanager or billing configured); both documents match
+/// the schema and every configured service has its deployment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workloads_and_status_from_the_kubernetes_simulator() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sim = opsdeck::sim::Sim::start(opsdeck::sim::SimConfig {
+        regions: 2,
+        pods_per_cluster: 20,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let regions: Vec<String> = REGIONS[..2].iter().map(|r| r.to_string()).collect();
+    let home = tempfile::tempdir().unwrap();
+    let kc = home.path().join("kubeconfig");
+    std::fs::write(
+        &kc,
+        opsdeck::sim::kubeconfig::kubeconfig(&sim.base_url(), &regions, sim.tokens()),
+    )
+    .unwrap();
+    let mut text = String::new();
+    for (r, provider) in regions.iter().zip(["aws", "aws"]) {
+        text.push_str(&format!(
+            "[[regions]]\nname = \"{r}\"\nprovider = \"{provider}\"\n\n[[regions.clusters]]\ncontext = \"sim-{r}\"\nkubeconfig = \"{}\"\nnamespaces = [\"shop\"]\n\n",
+            kc.display()
+        ));
+    }
+    for svc in SERVICES {
+        text.push_str(&format!(
+            "[[services]]\nname = \"{svc}\"\nnamespace = \"shop\"\n\n"
+        ));
+    }
+    common::config(home.path(), &text);
+    let cfg = home.path().join("config.toml").display().to_string();
+    let h = home.path().to_path_buf();
+    let (code, out, err, _) = tokio::task::spawn_blocking(move || {
+        common::opsdeck(&h, &["--config", &cfg, "workloads", "-o", "json"], &[])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    let doc = common::document(&out, "Workloads");
+    let items = doc["items"].as_array().unwrap();
+    for r in &regions {
+        for svc in SERVICES {
+            let found = items
+                .iter()
+                .find(|i| i["region"] == r.as_str() && i["service"] == svc)
+                .unwrap_or_else(|| panic!("{r} {svc} missing: {items:#?}"));
+            assert_eq!(found["namespace"], "shop");
+            assert_eq!(found["name"], svc);
+            assert_eq!(found["context"], format!("sim-{r}"));
+        }
+    }
+    for s in sources(&doc) {
+        assert_eq!(s["kind"], "kubernetes");
+        assert_eq!(s["stale"], false, "{s}");
+    }
+
+    let cfg = home.path().join("config.toml").display().to_string();
+    let h = home.path().to_path_buf();
+    let (code, out, err, _) = tokio::task::spawn_blocking(move || {
+        common::opsdeck(&h, &["--config", &cfg, "status", "-o", "json"], &[])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    let doc = common::document(&out, "Status");
+    for r in doc["regions"].as_array().unwrap() {
+        for cell in r["services"].as_array().unwrap() {
+            assert!(cell["desired"].as_u64().is_some(), "{cell}");
+            assert_ne!(cell["health"], "unknown", "{cell}");
+        }
+    }
+    sim.shutdown().await;
+}
