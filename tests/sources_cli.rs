@@ -346,6 +346,7 @@ async fn read_commands_against_the_telemetry_simulator() {
             }
         }
     }
+    schema_rejects_broken_documents(&doc);
     let payments_eu = regions
         .iter()
         .find(|r| r["name"] == "eu-west-1")
@@ -584,4 +585,39 @@ async fn workloads_and_status_from_the_kubernetes_simulator() {
         }
     }
     sim.shutdown().await;
+}
+
+/// The schema is not vacuous: a real document, broken in one place each
+/// time, is rejected.
+fn schema_rejects_broken_documents(doc: &Value) {
+    type Break = (&'static str, fn(&mut Value));
+    let breaks: [Break; 6] = [
+        ("wrong apiVersion", |d| {
+            d["apiVersion"] = json!("opsdeck/v2")
+        }),
+        ("unknown kind", |d| d["kind"] = json!("Stauts")),
+        ("stale is not a bool", |d| {
+            d["sources"][0]["stale"] = json!("yes")
+        }),
+        ("unknown health", |d| {
+            d["regions"][0]["health"] = json!("fine")
+        }),
+        ("unexpected field", |d| {
+            d["regions"][0]["services"][0]["colour"] = json!("red")
+        }),
+        ("missing field", |d| {
+            d["regions"][0]["services"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("request_rate");
+        }),
+    ];
+    for (what, f) in breaks {
+        let mut broken = doc.clone();
+        f(&mut broken);
+        assert!(
+            !common::schema_errors(&broken).is_empty(),
+            "the schema accepts a Status document with {what}"
+        );
+    }
 }

@@ -100,17 +100,28 @@ pub async fn moto() -> (Child, String) {
     (child, base)
 }
 
-/// Validates `doc` against `tests/schema/opsdeck-v1.json`; the failure
-/// lists every violation with its JSON path.
-pub fn assert_schema(doc: &Value) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schema/opsdeck-v1.json");
+fn schema_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schema/opsdeck-v1.json")
+}
+
+/// Every violation of `tests/schema/opsdeck-v1.json` in `doc`, with its
+/// JSON path.
+pub fn schema_errors(doc: &Value) -> Vec<String> {
+    let path = schema_path();
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema)
         .unwrap_or_else(|e| panic!("{} is not a valid schema: {e}", path.display()));
-    let errors: Vec<String> = validator
+    validator
         .iter_errors(doc)
         .map(|e| format!("  at {}: {e}", e.instance_path()))
-        .collect();
+        .collect()
+}
+
+/// Validates `doc` against `tests/schema/opsdeck-v1.json`; the failure
+/// lists every violation with its JSON path.
+pub fn assert_schema(doc: &Value) {
+    let path = schema_path();
+    let errors = schema_errors(doc);
     assert!(
         errors.is_empty(),
         "{} document does not match {}:\n{}\n---\n{}",
