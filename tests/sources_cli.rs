@@ -546,7 +546,19 @@ async fn workloads_and_status_from_the_kubernetes_simulator() {
     let cfg = home.path().join("config.toml").display().to_string();
     let h = home.path().to_path_buf();
     let (code, out, err, _) = tokio::task::spawn_blocking(move || {
-        common::opsdeck(&h, &["--config", &cfg, "workloads", "-o", "json"], &[])
+        common::opsdeck(
+            &h,
+            &[
+                "--config",
+                &cfg,
+                "workloads",
+                "-o",
+                "json",
+                "--timeout",
+                "30s",
+            ],
+            &[],
+        )
     })
     .await
     .unwrap();
@@ -572,7 +584,11 @@ async fn workloads_and_status_from_the_kubernetes_simulator() {
     let cfg = home.path().join("config.toml").display().to_string();
     let h = home.path().to_path_buf();
     let (code, out, err, _) = tokio::task::spawn_blocking(move || {
-        common::opsdeck(&h, &["--config", &cfg, "status", "-o", "json"], &[])
+        common::opsdeck(
+            &h,
+            &["--config", &cfg, "status", "-o", "json", "--timeout", "30s"],
+            &[],
+        )
     })
     .await
     .unwrap();
@@ -620,4 +636,60 @@ fn schema_rejects_broken_documents(doc: &Value) {
             "the schema accepts a Status document with {what}"
         );
     }
+}
+
+/// A Kubernetes API server that answers `/version` at once but never
+/// finishes a list: the cluster has not been read when `--timeout` passes,
+/// so the command must say the source did not answer (5), not print an
+/// empty fleet as if all were well.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cluster_that_never_lists_is_reported_unreachable() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let router = axum::Router::new()
+        .route(
+            "/version",
+            axum::routing::get(|| async {
+                axum::Json(json!({"major": "1", "minor": "33", "gitVersion": "v1.33.0"}))
+            }),
+        )
+        .fallback(|| async {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            "never"
+        });
+    let addr = peers::serve(router).await;
+    let home = tempfile::tempdir().unwrap();
+    let kc = common::kubeconfig(home.path(), &["hung"], &format!("http://{addr}"));
+    let text = format!(
+        "[ui.refresh]\nprometheus = \"500ms\"\n\n[[regions]]\nname = \"us-east-1\"\nprovider = \"aws\"\n\n[[regions.clusters]]\ncontext = \"hung\"\nkubeconfig = \"{}\"\nnamespaces = [\"shop\"]\n",
+        kc.display()
+    );
+    common::config(home.path(), &text);
+    let cfg = home.path().join("config.toml").display().to_string();
+    let h = home.path().to_path_buf();
+    let (code, out, err, took) = tokio::task::spawn_blocking(move || {
+        common::opsdeck(
+            &h,
+            &[
+                "--config",
+                &cfg,
+                "workloads",
+                "-o",
+                "json",
+                "--timeout",
+                "3s",
+            ],
+            &[],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+    let doc = common::document(&out, "Workloads");
+    assert_eq!(code, 5, "{out}{err}");
+    let s = &sources(&doc)[0];
+    assert_eq!(s["stale"], true, "{s}");
+    assert!(
+        s["last_error"].as_str().is_some_and(|e| e.contains("3 s")),
+        "{s}"
+    );
 }
