@@ -43,15 +43,20 @@ pub async fn once(cfg: &Config, context: Option<&str>, deadline: Duration) -> Fl
         state.apply(update);
     }
     for (kind, region, name) in pending {
-        if state
+        let reported = state
             .sources
             .iter()
-            .any(|s| s.kind == kind && s.region == region && s.name == name)
-        {
-            continue;
-        }
-        let mut s = SourceStatus::new(kind, &region, &name);
-        s.failed(format!("no answer within {} s", deadline.as_secs()), 1);
+            .find(|s| s.kind == kind && s.region == region && s.name == name)
+            .cloned();
+        let (mut s, what) = match reported {
+            // A failure was reported: it says why.
+            Some(s) if s.last_error.is_some() => continue,
+            // A cluster whose API server answered its probe, but whose
+            // deployments were not listed in time: not read, so not fresh.
+            Some(s) => (s, "deployments not listed"),
+            None => (SourceStatus::new(kind, &region, &name), "no answer"),
+        };
+        s.failed(format!("{what} within {} s", deadline.as_secs()), 1);
         state.apply(Update::Source(s));
     }
     state

@@ -84,7 +84,8 @@ pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
         billing: Vec::new(),
         broken: Vec::new(),
     };
-    let mut members: BTreeMap<String, Member> = BTreeMap::new();
+    // In config order: the HA rule sends a silence to the first member.
+    let mut members: Vec<Member> = Vec::new();
     for region in &cfg.regions {
         for c in &region.clusters {
             if context.is_some_and(|ctx| ctx != c.context) {
@@ -127,21 +128,16 @@ pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
         }
         for am in &region.alertmanagers {
             let name = shown(&am.url);
-            if members.contains_key(&name) {
+            if members.iter().any(|m| m.name() == name) {
                 continue;
             }
             match super::http::client(am.auth.as_ref(), &BTreeMap::new(), Duration::from_secs(10)) {
-                Ok(http) => {
-                    members.insert(
-                        name,
-                        Member {
-                            url: am.url.clone(),
-                            ha_cluster: am.ha_cluster.clone(),
-                            region: region.name.clone(),
-                            http,
-                        },
-                    );
-                }
+                Ok(http) => members.push(Member {
+                    url: am.url.clone(),
+                    ha_cluster: am.ha_cluster.clone(),
+                    region: region.name.clone(),
+                    http,
+                }),
                 Err(e) => {
                     plan.broken
                         .push(broken(SourceKind::Alertmanager, &region.name, &name, e))
@@ -155,7 +151,7 @@ pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
     }
     if !members.is_empty() {
         plan.alertmanagers = Some(AmSource {
-            members: members.into_values().collect(),
+            members,
             every: refresh.alertmanager,
             timeout: Duration::from_secs(5),
             stale_after,

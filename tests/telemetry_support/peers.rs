@@ -88,18 +88,36 @@ pub async fn prometheus(dir: &Path, config: &str) -> (Proc, u16) {
     (p, port)
 }
 
-/// Start a real Alertmanager with `config` (YAML) in `dir`.
+/// Start a real Alertmanager with `config` (YAML) in `dir`, gossip off.
 pub async fn alertmanager(dir: &Path, config: &str) -> (Proc, u16) {
+    alertmanager_with(
+        dir,
+        config,
+        free_port(),
+        &["--cluster.listen-address=".into()],
+    )
+    .await
+}
+
+/// Start a real Alertmanager on `port` with `config` (YAML) in `dir` and
+/// extra flags (e.g. `--cluster.listen-address=127.0.0.1:P` and
+/// `--cluster.peer=127.0.0.1:Q` for an HA pair gossiping on loopback).
+pub async fn alertmanager_with(
+    dir: &Path,
+    config: &str,
+    port: u16,
+    flags: &[String],
+) -> (Proc, u16) {
     require_bin("prometheus-alertmanager");
-    let port = free_port();
+    std::fs::create_dir_all(dir).unwrap();
     let cfg = dir.join("am.yml");
     std::fs::write(&cfg, config).unwrap();
     let child = Command::new("prometheus-alertmanager")
         .arg(format!("--config.file={}", cfg.display()))
         .arg(format!("--storage.path={}", dir.join("amdata").display()))
         .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--cluster.listen-address=")
-        .arg("--log.level=warn")
+        .args(flags)
+        .arg("--log.level=error")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()

@@ -59,9 +59,10 @@ pub struct NewSilence {
     pub comment: String,
 }
 
+/// The answer to a created silence: Alertmanager spells it `silenceID`.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Created {
+    #[serde(rename = "silenceID")]
     silence_id: String,
 }
 

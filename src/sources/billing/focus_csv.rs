@@ -110,17 +110,33 @@ pub fn parse_file(path: &Path) -> (Vec<CostLine>, Vec<String>) {
         Ok(r) => r,
         Err(e) => return (lines, vec![format!("{}: {e}", path.display())]),
     };
-    for (n, record) in reader.deserialize::<Row>().enumerate() {
-        let line_no = n + 2; // header is line 1
-        let row = match record {
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return (lines, vec![format!("{}: {e}", path.display())]),
+    };
+    // Lines come from the reader's positions: a quoted field may span
+    // several lines, so the record index does not tell the line.
+    for (n, record) in reader.records().enumerate() {
+        let fallback = n as u64 + 2; // header is line 1
+        let skipped = |line: u64, e: &csv::Error| {
+            format!(
+                "{}:{line}: skipped: {}",
+                path.display(),
+                short(&e.to_string())
+            )
+        };
+        let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(line_no as u64);
-                warnings.push(format!(
-                    "{}:{line}: skipped: {}",
-                    path.display(),
-                    short(&e.to_string())
-                ));
+                warnings.push(skipped(e.position().map_or(fallback, |p| p.line()), &e));
+                continue;
+            }
+        };
+        let line_no = record.position().map_or(fallback, |p| p.line());
+        let row: Row = match record.deserialize(Some(&headers)) {
+            Ok(r) => r,
+            Err(e) => {
+                warnings.push(skipped(line_no, &e));
                 continue;
             }
         };

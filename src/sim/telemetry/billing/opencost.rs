@@ -71,20 +71,30 @@ pub fn parse_window(w: &str, now_ms: i64) -> Option<(i64, i64)> {
     (n > 0).then(|| (now_ms - n * unit_ms, now_ms))
 }
 
+/// The allocation name for `aggregate`: one property, or several separated
+/// by commas (`namespace,controller` names `shop/checkout`), as OpenCost does.
 fn aggregate_key(
     aggregate: &str,
     region_cluster: &str,
     namespace: &str,
     service: &str,
 ) -> Option<String> {
-    Some(match aggregate {
-        "" => format!("{region_cluster}/{namespace}/{service}"),
-        "cluster" => region_cluster.to_string(),
-        "namespace" => namespace.to_string(),
-        "controller" | "deployment" | "service" | "label:app" => service.to_string(),
-        "controllerKind" => "deployment".to_string(),
-        _ => return None,
-    })
+    if aggregate.is_empty() {
+        return Some(format!("{region_cluster}/{namespace}/{service}"));
+    }
+    let parts: Option<Vec<String>> = aggregate
+        .split(',')
+        .map(|a| {
+            Some(match a.trim() {
+                "cluster" => region_cluster.to_string(),
+                "namespace" => namespace.to_string(),
+                "controller" | "deployment" | "service" | "label:app" => service.to_string(),
+                "controllerKind" => "deployment".to_string(),
+                _ => return None,
+            })
+        })
+        .collect();
+    parts.map(|p| p.join("/"))
 }
 
 fn allocation_json(name: &str, props: Value, start: i64, end: i64, a: &Allocation) -> Value {
