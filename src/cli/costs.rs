@@ -80,7 +80,9 @@ fn groups(lines: &[CostLine], by: By, days: u32, today: jiff::civil::Date) -> Ve
 
 pub fn run(cfg: &Config, args: &ReadArgs, by: By, days: u32) -> Result<(String, u8), String> {
     let state = read::gather(cfg, args)?;
-    let today = jiff::Zoned::now().date();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
     let groups = groups(&state.costs, by, days, today);
     let text = match args.output {
         Format::Json => output::json("Costs", state.sources.clone(), Body { by, days, groups }),

@@ -159,7 +159,7 @@ pub async fn create_silence(
         match api::create(&m.http, &m.url, silence, timeout).await {
             Ok(id) => return Ok((id, m.name())),
             Err(e) => {
-                maybe_applied |= e == CallError::Timeout;
+                maybe_applied |= e.maybe_applied();
                 errors.push(format!("{}: {e}", m.name()));
             }
         }

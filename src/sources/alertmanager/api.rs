@@ -76,6 +76,16 @@ pub enum CallError {
     Timeout,
     /// The server answered with an error.
     Rejected(String),
+    /// The server accepted it, but its answer could not be read: it may
+    /// have been applied.
+    Unconfirmed(String),
+}
+
+impl CallError {
+    /// Whether the request may have taken effect despite the error.
+    pub fn maybe_applied(&self) -> bool {
+        matches!(self, CallError::Timeout | CallError::Unconfirmed(_))
+    }
 }
 
 impl std::fmt::Display for CallError {
@@ -84,6 +94,7 @@ impl std::fmt::Display for CallError {
             CallError::Unreachable(e) => write!(f, "unreachable: {e}"),
             CallError::Timeout => f.write_str("no answer in time"),
             CallError::Rejected(e) => write!(f, "rejected: {e}"),
+            CallError::Unconfirmed(e) => write!(f, "accepted, but the answer was unreadable: {e}"),
         }
     }
 }
@@ -151,7 +162,11 @@ pub async fn create(
         .send()
         .await
         .map_err(classify)?;
-    let created: Created = check(resp).await?.json().await.map_err(classify)?;
+    // Accepted but unreadable: the silence may exist, like after a timeout.
+    let created: Created =
+        check(resp).await?.json().await.map_err(|e| {
+            CallError::Unconfirmed(super::super::redact::error_chain(&e.without_url()))
+        })?;
     Ok(created.silence_id)
 }
 

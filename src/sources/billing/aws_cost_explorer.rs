@@ -134,7 +134,9 @@ pub async fn fetch(
     q: &Query<'_>,
     creds: &Credentials,
 ) -> Result<Vec<CostLine>, String> {
-    let today = jiff::Zoned::now().date();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
     let body = body(q, today);
     let url = format!("{}/", q.endpoint.trim_end_matches('/'));
     let headers = [
