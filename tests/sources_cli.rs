@@ -185,12 +185,12 @@ fn only_kubernetes_unreachable(doc: &Value) {
     for s in all {
         if s["kind"] == "kubernetes" {
             assert_eq!(s["stale"], true, "{s}");
-            let e = s["last_error"].as_str().unwrap_or("");
+            let e = s["lastError"].as_str().unwrap_or("");
             assert!(!e.is_empty(), "no error for {s}");
             assert!(!e.contains("not-a-real-token"), "credential in error: {e}");
         } else {
             assert_eq!(s["stale"], false, "{s}");
-            assert!(s["last_error"].is_null(), "{s}");
+            assert!(s["lastError"].is_null(), "{s}");
         }
     }
 }
@@ -257,8 +257,8 @@ async fn read_commands_against_the_telemetry_simulator() {
         "{items:#?}"
     );
     for a in items {
-        assert_eq!(a["seen_on"], json!([format!("{}/", f.am)]));
-        assert_eq!(a["ha_clusters"], json!(["sim"]));
+        assert_eq!(a["seenOn"], json!([format!("{}/", f.am)]));
+        assert_eq!(a["haClusters"], json!(["sim"]));
     }
 
     // costs --by region: each region's total is what its billing API says.
@@ -318,17 +318,17 @@ async fn read_commands_against_the_telemetry_simulator() {
             let sel = format!("service=\"{svc}\",region=\"{name}\"");
             let queries = [
                 (
-                    "request_rate",
+                    "requestRate",
                     format!("sum(rate(http_requests_total{{{sel}}}[5m]))"),
                 ),
                 (
-                    "error_ratio",
+                    "errorRatio",
                     format!(
                         "sum(rate(http_requests_total{{service=\"{svc}\",code=~\"5..\",region=\"{name}\"}}[5m])) / sum(rate(http_requests_total{{{sel}}}[5m]))"
                     ),
                 ),
                 (
-                    "p95_seconds",
+                    "p95Seconds",
                     format!(
                         "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{{{sel}}}[5m])))"
                     ),
@@ -358,8 +358,8 @@ async fn read_commands_against_the_telemetry_simulator() {
                 .find(|c| c["service"] == "payments")
         })
         .unwrap();
-    assert!(payments_eu["error_ratio"].as_f64().unwrap() > 0.01);
-    assert!(payments_eu["firing_alerts"].as_u64().unwrap() >= 1);
+    assert!(payments_eu["errorRatio"].as_f64().unwrap() > 0.01);
+    assert!(payments_eu["firingAlerts"].as_u64().unwrap() >= 1);
 
     // workloads: no Kubernetes, no rows, and says so.
     let (code, out, err, _) = run(&f, &["workloads", "-o", "json"]).await;
@@ -391,7 +391,7 @@ async fn read_commands_against_the_telemetry_simulator() {
             "prometheus" | "kubernetes" => {
                 assert_eq!(s["stale"], true, "{s}");
                 assert!(
-                    s["last_error"].as_str().is_some_and(|e| !e.is_empty()),
+                    s["lastError"].as_str().is_some_and(|e| !e.is_empty()),
                     "{s}"
                 );
             }
@@ -400,7 +400,7 @@ async fn read_commands_against_the_telemetry_simulator() {
     }
     for r in doc["regions"].as_array().unwrap() {
         for cell in r["services"].as_array().unwrap() {
-            assert!(cell["request_rate"].is_null(), "{cell}");
+            assert!(cell["requestRate"].is_null(), "{cell}");
         }
     }
 }
@@ -625,7 +625,7 @@ fn schema_rejects_broken_documents(doc: &Value) {
             d["regions"][0]["services"][0]
                 .as_object_mut()
                 .unwrap()
-                .remove("request_rate");
+                .remove("requestRate");
         }),
     ];
     for (what, f) in breaks {
@@ -689,7 +689,7 @@ async fn a_cluster_that_never_lists_is_reported_unreachable() {
     let s = &sources(&doc)[0];
     assert_eq!(s["stale"], true, "{s}");
     assert!(
-        s["last_error"].as_str().is_some_and(|e| e.contains("3 s")),
+        s["lastError"].as_str().is_some_and(|e| e.contains("3 s")),
         "{s}"
     );
 }

@@ -194,7 +194,7 @@ service_tag = "service"
         .unwrap();
     let e = billing["lastError"]
         .as_str()
-        .or(billing["last_error"].as_str())
+        .or(billing["lastError"].as_str())
         .unwrap_or("");
     assert!(e.contains("AWS_ACCESS_KEY_ID"), "{billing}");
 

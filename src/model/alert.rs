@@ -16,6 +16,7 @@ pub enum AlertState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Alert {
     pub fingerprint: String,
     pub labels: BTreeMap<String, String>,
@@ -65,6 +66,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Silence {
     pub id: String,
     pub matchers: Vec<Matcher>,

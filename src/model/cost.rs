@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CostLine {
     pub day: jiff::civil::Date,
     pub provider: String,

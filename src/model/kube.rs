@@ -10,6 +10,7 @@ use super::Timestamp;
 
 /// A Deployment's rollout state.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DeploymentRow {
     pub namespace: Arc<str>,
     pub name: String,
@@ -50,6 +51,7 @@ impl DeploymentRow {
 
 /// A ReplicaSet: one revision of a Deployment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReplicaSetRow {
     pub namespace: Arc<str>,
     pub name: String,
@@ -65,6 +67,7 @@ pub struct ReplicaSetRow {
 
 /// A Pod, in the few fields the pod table shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PodRow {
     pub namespace: Arc<str>,
     pub name: Box<str>,
@@ -80,6 +83,7 @@ pub struct PodRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NodeRow {
     pub name: String,
     pub ready: bool,
@@ -90,6 +94,7 @@ pub struct NodeRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventRow {
     pub namespace: Arc<str>,
     pub time: Option<Timestamp>,
@@ -103,6 +108,7 @@ pub struct EventRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HpaRow {
     pub namespace: Arc<str>,
     pub name: String,
@@ -115,6 +121,7 @@ pub struct HpaRow {
 
 /// A Service's traffic weight (ExternalDNS weighted records by default).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RoutingRow {
     pub namespace: Arc<str>,
     pub name: String,

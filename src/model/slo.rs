@@ -7,6 +7,7 @@ use super::Timestamp;
 /// The latest instant values of the configured SLO queries. `None`: the
 /// query is not configured, failed, or returned no sample.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SloValues {
     pub request_rate: Option<f64>,
     pub error_ratio: Option<f64>,

@@ -100,6 +100,7 @@ impl ServiceSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServiceCell {
     pub service: String,
     pub namespace: String,
@@ -121,6 +122,7 @@ pub struct ServiceCell {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RegionView {
     pub name: String,
     pub provider: String,
@@ -136,6 +138,7 @@ pub struct RegionView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FleetSnapshot {
     pub at: Timestamp,
     pub regions: Vec<RegionView>,

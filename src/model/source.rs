@@ -28,6 +28,7 @@ impl SourceKind {
 /// The state of one source: a cluster context, a Prometheus, an
 /// Alertmanager or a billing source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SourceStatus {
     pub kind: SourceKind,
     /// Region name, or "" for a source shared by several regions.
