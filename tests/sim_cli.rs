@@ -6,14 +6,28 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn spawn(args: &[&str]) -> (Child, Vec<String>) {
+/// The simulator process; killed if the test fails before stopping it, so a
+/// failing test never leaves it running (holding cargo's output pipes).
+struct Proc(Option<Child>);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn spawn(args: &[&str]) -> (Proc, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
         .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
+    let child = Proc(Some(child));
     let mut lines = Vec::new();
     let start = Instant::now();
     loop {
@@ -31,7 +45,8 @@ fn spawn(args: &[&str]) -> (Child, Vec<String>) {
     (child, lines)
 }
 
-fn stop(mut child: Child) {
+fn stop(mut proc: Proc) {
+    let mut child = proc.0.take().unwrap();
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -70,7 +85,11 @@ fn sim_writes_kubeconfig_and_config_and_stops_on_sigterm() {
         "--fault",
         "eu-west-1:unavailable",
     ]);
-    let base = field(&lines, "API server").to_string();
+    let base = field(&lines, "API server")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
     assert!(base.starts_with("http://127.0.0.1:"));
     assert_eq!(
         field(&lines, "kubeconfig"),

@@ -142,7 +142,9 @@ pub struct Cluster {
 impl Cluster {
     /// An empty cluster.
     pub fn new(region: Region, settings: Arc<Settings>, clock: Arc<Clock>, rng: Rng) -> Self {
-        let (tx, _) = broadcast::channel(32_768);
+        // A watcher more than this many changes behind ends with 410 and
+        // re-lists (bounded memory: the ring keeps the last changes alive).
+        let (tx, _) = broadcast::channel(8_192);
         Self {
             region,
             settings,

@@ -1,5 +1,6 @@
 //! `opsdeck sim` and `opsdeck demo`.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -169,7 +170,8 @@ async fn run(args: SimArgs, demo: bool) -> color_eyre::Result<()> {
         println!("Press Ctrl-C (or send SIGTERM) to stop.");
     }
     wait_for_stop().await;
-    println!("stopping");
+    // stdout may be gone by now (a closed pipe): never panic on it.
+    let _ = writeln!(std::io::stdout(), "stopping");
     sim.shutdown().await;
     Ok(())
 }

@@ -12,7 +12,7 @@ use super::obj;
 use super::pod::Pod;
 
 /// How many changes a cluster remembers for resuming watches.
-pub const HISTORY: usize = 50_000;
+pub const HISTORY: usize = 10_000;
 
 impl Cluster {
     fn bump(&mut self) -> u64 {
