@@ -77,6 +77,14 @@ fn aggregate_key(
     namespace: &str,
     service: &str,
 ) -> Option<String> {
+    if aggregate.contains(',') {
+        // Several properties, as OpenCost does: keys joined with `/`.
+        let keys: Option<Vec<String>> = aggregate
+            .split(',')
+            .map(|a| aggregate_key(a.trim(), region_cluster, namespace, service))
+            .collect();
+        return keys.map(|k| k.join("/"));
+    }
     Some(match aggregate {
         "" => format!("{region_cluster}/{namespace}/{service}"),
         "cluster" => region_cluster.to_string(),
