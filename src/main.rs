@@ -135,7 +135,7 @@ fn main() -> ExitCode {
             read_command(&cli, |c| costs::run(c, read, *by, *days))
         }
         Some(Command::Sim(a)) => report(opsdeck::sim::cmd::run_sim(a.clone())),
-        Some(Command::Demo(a)) => report(opsdeck::sim::cmd::run_demo(a.clone())),
+        Some(Command::Demo(a)) => demo(&cli, a),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 *shell,
@@ -180,21 +180,46 @@ fn read_command(
     }
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("error: cannot start the async runtime: {e}");
+            ExitCode::from(exit::FAILURE)
+        })
+}
+
 /// The interactive console on the configured fleet.
 fn console(cli: &Cli) -> ExitCode {
     let loaded = match opsdeck::config::load(cli.config.as_deref(), cli.overrides()) {
         Ok(l) => l,
         Err(e) => return exit::config_errors(&e),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(exit::FAILURE);
-        }
+        Err(code) => return code,
     };
     report(runtime.block_on(opsdeck::app::launch::console(loaded)))
+}
+
+/// The console on the embedded simulated fleet: start the fleet, open the
+/// console on the config it wrote, stop the fleet when the console ends.
+fn demo(cli: &Cli, args: &opsdeck::sim::cmd::DemoArgs) -> ExitCode {
+    let runtime = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    runtime.block_on(async {
+        let (fleet, path) = match opsdeck::sim::cmd::start_demo(args).await {
+            Ok(f) => f,
+            Err(e) => return report(Err(e)),
+        };
+        let code = match opsdeck::config::load(Some(&path), cli.overrides()) {
+            Ok(loaded) => report(opsdeck::app::launch::console(loaded).await),
+            Err(e) => exit::config_errors(&e),
+        };
+        fleet.shutdown().await;
+        code
+    })
 }

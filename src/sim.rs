@@ -67,6 +67,7 @@ pub mod config;
 pub mod controller;
 pub mod events;
 pub mod fault;
+pub mod fleet;
 pub mod hash;
 pub mod hpa;
 pub mod kind;

@@ -44,9 +44,13 @@ async fn fleet() -> Fleet {
             )
         })
         .collect();
-    let (kubeconfig, _) =
-        opsdeck::sim::kubeconfig::write(dir.path(), &sim.base_url(), &regions, sim.tokens())
-            .unwrap();
+    let (kubeconfig, _) = opsdeck::sim::kubeconfig::write(
+        dir.path(),
+        &opsdeck::sim::kubeconfig::FleetUrls::all(&sim.base_url()),
+        &regions,
+        sim.tokens(),
+    )
+    .unwrap();
     let (tx, rx) = mpsc::channel(4096);
     for (name, _, _) in &regions {
         let src = ClusterSource {

@@ -91,6 +91,10 @@ fn sim_writes_kubeconfig_and_config_and_stops_on_sigterm() {
         .unwrap()
         .to_string();
     assert!(base.starts_with("http://127.0.0.1:"));
+    let prometheus = field(&lines, "Prometheus")
+        .trim_end_matches("/<region>")
+        .to_string();
+    assert!(prometheus.starts_with("http://127.0.0.1:") && prometheus != base);
     assert_eq!(
         field(&lines, "kubeconfig"),
         dir.path().join("kubeconfig").to_str().unwrap()
@@ -126,7 +130,7 @@ fn sim_writes_kubeconfig_and_config_and_stops_on_sigterm() {
         );
         assert_eq!(
             r["prometheus"]["url"].as_str(),
-            Some(format!("{base}/regions/{name}/prometheus").as_str())
+            Some(format!("{prometheus}/{name}").as_str())
         );
         assert!(r["billing"]["kind"].is_str());
     }
@@ -163,21 +167,136 @@ fn sim_writes_kubeconfig_and_config_and_stops_on_sigterm() {
     stop(child);
 }
 
+/// `opsdeck demo` on a pseudo-terminal (driven by tests/fixtures/pty_drive.py,
+/// which answers cursor queries like a terminal): the console takes the
+/// screen, shows the fleet's services with live numbers, and `q` ends it all.
 #[test]
-fn demo_says_it_waits_for_ctrl_c() {
+fn demo_opens_the_console_on_the_fleet_and_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new("python3")
+        .args([
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pty_drive.py"),
+            "payments",
+            "q",
+            "40",
+            "--",
+            env!("CARGO_BIN_EXE_opsdeck"),
+            "demo",
+            "--dir",
+            dir.path().to_str().unwrap(),
+            "--regions",
+            "2",
+            "--pods-per-cluster",
+            "20",
+            "--backfill-minutes",
+            "2",
+        ])
+        .output()
+        .expect("python3 runs");
+    let screen = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}\n{screen}", o.status);
+    assert!(
+        screen.contains("\x1b[?1049h"),
+        "no alternate screen: {screen}"
+    );
+    assert!(screen.contains("\x1b[?1049l"), "screen not restored");
+    for s in ["checkout", "payments", "us-east-1"] {
+        assert!(screen.contains(s), "{s} not shown");
+    }
+    assert!(dir.path().join("opsdeck.toml").is_file());
+}
+
+/// `opsdeck sim` as a process, read by the CLI: the config it writes
+/// checks, and every source (Kubernetes, Prometheus, Alertmanager, OpenCost,
+/// Cost Explorer, FOCUS) answers; a telemetry fault given at start shows.
+#[test]
+fn sim_config_checks_and_every_source_is_healthy() {
     let dir = tempfile::tempdir().unwrap();
     let (child, lines) = spawn(&[
-        "demo",
+        "sim",
         "--dir",
         dir.path().to_str().unwrap(),
-        "--regions",
-        "2",
+        "--pods-per-cluster",
+        "30",
+        "--backfill-minutes",
+        "5",
+        "--fault",
+        "eu-west-1:cost-anomaly",
     ]);
-    assert!(
-        lines.iter().any(|l| l.contains("Waiting until Ctrl-C")),
-        "{lines:?}"
-    );
-    assert!(dir.path().join("opsdeck.toml").is_file() && dir.path().join("kubeconfig").is_file());
+    let cfg = field(&lines, "opsdeck config").to_string();
+    let opsdeck = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+            .args(args)
+            .args(["--config", &cfg])
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let (code, out, err) = opsdeck(&["config", "check"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("aws-cost-explorer") && out.contains("focus-csv"));
+
+    let (code, out, err) = opsdeck(&["status", "-o", "json"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let sources = v["sources"].as_array().unwrap();
+    // One source per region of each kind; the Alertmanager HA cluster is one.
+    for (kind, n) in [
+        ("kubernetes", 4),
+        ("prometheus", 4),
+        ("billing", 4),
+        ("alertmanager", 1),
+    ] {
+        let count = sources.iter().filter(|s| s["kind"] == kind).count();
+        assert_eq!(count, n, "{kind}: {sources:?}");
+    }
+    for s in sources {
+        assert_eq!(s["stale"], false, "{s}");
+        assert!(s["last_error"].is_null(), "{s}");
+    }
+    for r in v["regions"].as_array().unwrap() {
+        for svc in r["services"].as_array().unwrap() {
+            for k in ["request_rate", "error_ratio", "p95_seconds"] {
+                assert!(svc[k].is_f64(), "{} {}: no {k}", r["name"], svc["service"]);
+            }
+            assert!(svc["ready"].as_i64().unwrap() > 0);
+        }
+    }
+
+    let (code, out, err) = opsdeck(&["costs", "--by", "region", "-o", "json"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    for r in ["us-east-1", "eu-west-1", "europe-west4", "eastus"] {
+        assert!(out.contains(r), "no cost for {r}: {out}");
+    }
+    let (code, out, err) = opsdeck(&["alerts"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+
+    // The start-up telemetry fault is on, seen through the one control endpoint.
+    let base = field(&lines, "API server");
+    let kc = std::fs::read_to_string(dir.path().join("kubeconfig")).unwrap();
+    let admin = kc
+        .split("token: ")
+        .find(|t| t.starts_with("sim-admin-"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let o = Command::new("curl")
+        .args([
+            "-s",
+            "-H",
+            &format!("Authorization: Bearer {admin}"),
+            &format!("{base}/control/telemetry/faults"),
+        ])
+        .output()
+        .unwrap();
+    let faults: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(faults["cost_anomaly"], serde_json::json!(["eu-west-1"]));
     stop(child);
 }
 

@@ -33,6 +33,10 @@ pub struct Shared {
     pub world: Arc<World>,
     /// bearer tokens per role
     pub tokens: Tokens,
+    /// more control routes (e.g. the telemetry's `/control/telemetry/...`),
+    /// served behind the same tokens: reading needs any role, changing the
+    /// admin token
+    pub extra_control: Option<axum::Router>,
 }
 
 /// What the server does with a request.
@@ -186,6 +190,14 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Outcome {
         return Outcome::Answer(status::bytes(200, "text/plain", "ok"));
     }
     if let Some(rest) = path.strip_prefix("/control/") {
+        if let Some(router) = shared
+            .extra_control
+            .as_ref()
+            .filter(|_| !control::is_own(rest))
+        {
+            let req = Request::from_parts(parts, Body::from(body));
+            return Outcome::Answer(control::forward(router, role, req).await);
+        }
         return Outcome::Answer(control::handle(
             &shared,
             role,

@@ -1,15 +1,15 @@
 //! `opsdeck sim` and `opsdeck demo`.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::auth::Role;
+pub mod banner;
+
 use super::config::SimConfig;
-use super::fault::{FaultPatch, Faults, parse_flag};
-use super::kubeconfig;
-use super::server::Sim;
+use super::fault::Faults;
+use super::fleet::flags::{self, StartFault};
+use super::fleet::{FleetConfig, RunningFleet};
 
 /// Options of `opsdeck sim` (and `opsdeck demo`).
 #[derive(Debug, Clone, Args)]
@@ -32,9 +32,15 @@ pub struct SimArgs {
     /// TCP port on 127.0.0.1 (0: any free port)
     #[arg(long, default_value_t = 0)]
     pub port: u16,
-    /// Fault at start: REGION:refuse | REGION:unavailable | REGION:latency=MS | REGION:fail
-    #[arg(long = "fault", value_name = "REGION:KIND", value_parser = parse_flag)]
-    pub faults: Vec<(String, FaultPatch)>,
+    /// Fault at start (repeatable). Kubernetes: REGION:refuse | REGION:unavailable |
+    /// REGION:latency=MS | REGION:fail. Telemetry: REGION:latency-spike |
+    /// REGION:cost-anomaly | REGION:prometheus-down | REGION:bad-release=SERVICE |
+    /// prometheus:down | prometheus:slow=MS | alertmanager:down
+    #[arg(long = "fault", value_name = "REGION:KIND", value_parser = flags::parse)]
+    pub faults: Vec<StartFault>,
+    /// Minutes of telemetry history simulated before the start
+    #[arg(long, default_value_t = 15)]
+    pub backfill_minutes: u64,
     /// Image tags containing this go ImagePullBackOff (repeatable)
     #[arg(long = "bad-image", value_name = "PATTERN", default_values_t = ["bad".to_string()])]
     pub bad_image: Vec<String>,
@@ -72,17 +78,33 @@ impl SimArgs {
             .into_iter()
             .map(|r| r.name)
             .collect();
-        for (region, p) in &self.faults {
-            if !names.contains(region) {
+        for fault in &self.faults {
+            if let Some(region) = fault.region().filter(|r| !names.iter().any(|n| n == r)) {
                 return Err(format!(
                     "--fault: no region {region:?} (regions: {})",
                     names.join(", ")
                 ));
             }
-            let mut f = Faults::default();
-            f.apply(p);
-            cfg.faults.push((region.clone(), f));
+            if let StartFault::Kube { region, patch } = fault {
+                // Several flags for one region add up.
+                match cfg.faults.iter_mut().find(|(r, _)| r == region) {
+                    Some((_, f)) => f.apply(patch),
+                    None => {
+                        let mut f = Faults::default();
+                        f.apply(patch);
+                        cfg.faults.push((region.clone(), f));
+                    }
+                }
+            }
         }
+        Ok(cfg)
+    }
+
+    /// The whole fleet's configuration.
+    pub fn fleet_config(&self) -> Result<FleetConfig, String> {
+        let mut cfg = FleetConfig::new(self.config()?, self.dir.clone().unwrap_or_else(fresh_dir));
+        cfg.telemetry_faults = flags::telemetry_faults(&self.faults);
+        cfg.backfill = std::time::Duration::from_secs(self.backfill_minutes * 60);
         Ok(cfg)
     }
 }
@@ -117,62 +139,38 @@ async fn wait_for_stop() {
     }
 }
 
-async fn run(args: SimArgs, demo: bool) -> color_eyre::Result<()> {
-    let cfg = args.config().map_err(|e| color_eyre::eyre::eyre!(e))?;
-    let (regions, pods, seed, speed) = (cfg.regions, cfg.pods_per_cluster, cfg.seed, cfg.speed);
-    let sim = Sim::start(cfg).await?;
-    let dir = args.dir.clone().unwrap_or_else(fresh_dir);
-    let region_info: Vec<(String, String, String)> = sim
-        .world()
-        .clusters
-        .iter()
-        .map(|c| {
-            (
-                c.region.name.clone(),
-                c.region.provider.clone(),
-                c.region.cloud_region.clone(),
-            )
-        })
-        .collect();
-    let (kc, cfg_path) = kubeconfig::write(&dir, &sim.base_url(), &region_info, sim.tokens())?;
-    println!(
-        "opsdeck {}: {regions} regions, {pods} pods per cluster, seed {seed}, speed {speed}x",
-        if demo { "demo" } else { "sim" }
+/// Start the fleet `args` describe (into `args.dir` or a fresh temp dir).
+pub async fn start_fleet(args: &SimArgs) -> color_eyre::Result<RunningFleet> {
+    let cfg = args
+        .fleet_config()
+        .map_err(|e| color_eyre::eyre::eyre!(e))?;
+    Ok(RunningFleet::start(cfg).await?)
+}
+
+/// `opsdeck demo`, first half: start the fleet on the current runtime and
+/// return it with the opsdeck config to open the console on. Prints one
+/// line to stderr (the console takes the screen). The caller runs the
+/// console, then [`RunningFleet::shutdown`].
+pub async fn start_demo(args: &DemoArgs) -> color_eyre::Result<(RunningFleet, PathBuf)> {
+    let fleet = start_fleet(&args.sim).await?;
+    let config = fleet.files().config.clone();
+    eprintln!(
+        "opsdeck demo: simulated fleet on {} (config {}, control {}/control)",
+        fleet.addrs().kube.ip(),
+        config.display(),
+        fleet.sim().base_url()
     );
-    println!(
-        "  API server       {}  (http, and https on the same port; CA in the kubeconfig)",
-        sim.base_url()
-    );
-    for (name, provider, _) in &region_info {
-        println!(
-            "  {name:<16} {}  (context sim-{name}, {provider})",
-            sim.cluster_url(name)
-        );
-    }
-    println!("  kubeconfig       {}", kc.display());
-    println!("  opsdeck config   {}", cfg_path.display());
-    println!(
-        "  faults           curl -X POST -H 'Authorization: Bearer {}' -d '{{\"failed\":true}}' {}/control/regions/<region>/faults",
-        sim.token(Role::Admin),
-        sim.base_url()
-    );
-    println!();
-    println!(
-        "Try: KUBECONFIG={} kubectl get deploy -n shop",
-        kc.display()
-    );
-    if demo {
-        println!(
-            "The console is not built yet: `opsdeck demo` runs the simulated fleet only. Point a client at the files above."
-        );
-        println!("Waiting until Ctrl-C.");
-    } else {
-        println!("Press Ctrl-C (or send SIGTERM) to stop.");
-    }
+    Ok((fleet, config))
+}
+
+async fn run(args: SimArgs) -> color_eyre::Result<()> {
+    let fleet = start_fleet(&args).await?;
+    let mut out = std::io::stdout().lock();
+    banner::write(&mut out, &args, &fleet)?;
+    drop(out);
     wait_for_stop().await;
-    // stdout may be gone by now (a closed pipe): never panic on it.
-    let _ = writeln!(std::io::stdout(), "stopping");
-    sim.shutdown().await;
+    println!("stopping");
+    fleet.shutdown().await;
     Ok(())
 }
 
@@ -182,12 +180,8 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// `opsdeck sim`: run the simulator in the foreground.
+/// `opsdeck sim`: run the simulated fleet in the foreground until Ctrl-C
+/// or SIGTERM.
 pub fn run_sim(args: SimArgs) -> color_eyre::Result<()> {
-    runtime()?.block_on(run(args, false))
-}
-
-/// `opsdeck demo`: run the simulated fleet in-process for the console.
-pub fn run_demo(args: DemoArgs) -> color_eyre::Result<()> {
-    runtime()?.block_on(run(args.sim, true))
+    runtime()?.block_on(run(args))
 }

@@ -46,21 +46,60 @@ pub fn kubeconfig(base_url: &str, regions: &[String], tokens: &Tokens) -> String
     s
 }
 
+/// The base URLs of a running fleet's servers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FleetUrls {
+    /// Kubernetes API (`/clusters/<region>`) and control endpoint
+    pub kube: String,
+    /// Prometheus (`/regions/<region>/api/v1/...`)
+    pub prometheus: String,
+    /// Alertmanager API v2
+    pub alertmanager: String,
+    /// OpenCost (`/regions/<region>/allocation/compute`)
+    pub opencost: String,
+    /// AWS Cost Explorer (`POST /`)
+    pub cost_explorer: String,
+}
+
+impl FleetUrls {
+    /// Every server at one base URL (a Kubernetes-only simulator).
+    pub fn all(base: &str) -> Self {
+        Self {
+            kube: base.to_string(),
+            prometheus: base.to_string(),
+            alertmanager: base.to_string(),
+            opencost: base.to_string(),
+            cost_explorer: base.to_string(),
+        }
+    }
+}
+
+/// The dummy AWS credentials file the Cost Explorer source signs with.
+pub const AWS_CREDENTIALS: &str = "# Dummy keys for the simulated AWS Cost Explorer of `opsdeck sim`.\n\
+     [default]\n\
+     aws_access_key_id = AKIASIMULATOR0000000\n\
+     aws_secret_access_key = opsdeck-simulator-not-a-secret\n";
+
 /// The opsdeck config text: the demo config's `[ui]` and `[policy]`
-/// sections and its `[[services]]`, with `[[regions]]` generated.
-pub fn opsdeck_toml(base_url: &str, regions: &[(String, String, String)], dir: &Path) -> String {
+/// sections and its `[[services]]`, with `[[regions]]` generated: per region
+/// its cluster, its Prometheus (with a `region` selector), the one
+/// Alertmanager HA cluster, and billing: OpenCost for the first aws region,
+/// AWS Cost Explorer for the other aws regions, FOCUS files for the rest.
+pub fn opsdeck_toml(urls: &FleetUrls, regions: &[(String, String, String)], dir: &Path) -> String {
     let head_start = DEMO.find("[ui]").unwrap_or(0);
     let regions_at = DEMO.find("[[regions]]").unwrap_or(DEMO.len());
     let services_at = DEMO.find("[[services]]").unwrap_or(DEMO.len());
     let kubeconfig = dir.join("kubeconfig");
     let focus = dir.join("focus");
+    let credentials = dir.join("aws-credentials");
     let mut s = String::from(
         "# opsdeck configuration written by `opsdeck sim` / `opsdeck demo` for the embedded\n\
-         # simulated fleet. The Kubernetes API of every cluster is served by the simulator\n\
-         # process under /clusters/<region>; the Prometheus, Alertmanager and billing\n\
-         # endpoints below are served by the same process (part 2 of the embedded fleet).\n\n",
+         # simulated fleet. Every endpoint below is served by the simulator process on\n\
+         # 127.0.0.1: the Kubernetes API of every cluster, Prometheus, the Alertmanager,\n\
+         # OpenCost and AWS Cost Explorer, each on its own port; FOCUS exports are files.\n\n",
     );
     s.push_str(&DEMO[head_start..regions_at.max(head_start)]);
+    let first_aws = regions.iter().position(|r| r.1 == "aws");
     for (i, (name, provider, cloud_region)) in regions.iter().enumerate() {
         let _ = writeln!(
             s,
@@ -76,21 +115,26 @@ pub fn opsdeck_toml(base_url: &str, regions: &[(String, String, String)], dir: &
         );
         let _ = writeln!(
             s,
-            "[regions.prometheus]\nurl = \"{base_url}/regions/{name}/prometheus\"\nselector = 'region=\"{name}\"'\ntimeout = \"5s\"\n"
+            "[regions.prometheus]\nurl = \"{}/regions/{name}\"\nselector = 'region=\"{name}\"'\ntimeout = \"5s\"\n",
+            urls.prometheus
         );
         let _ = writeln!(
             s,
-            "[[regions.alertmanagers]]\nurl = \"{base_url}/alertmanager\"\nha_cluster = \"global\"\n"
+            "[[regions.alertmanagers]]\nurl = \"{}\"\nha_cluster = \"global\"\n",
+            urls.alertmanager
         );
-        if i == 0 {
+        if Some(i) == first_aws {
             let _ = writeln!(
                 s,
-                "[regions.billing]\nkind = \"opencost\"\nurl = \"{base_url}/regions/{name}/opencost\"\n"
+                "[regions.billing]\nkind = \"opencost\"\nurl = \"{}/regions/{name}\"\n",
+                urls.opencost
             );
         } else if provider == "aws" {
             let _ = writeln!(
                 s,
-                "[regions.billing]\nkind = \"aws-cost-explorer\"\nendpoint = \"{base_url}/regions/{name}/aws-cost-explorer\"\nregion = \"us-east-1\"\nservice_tag = \"service\"\n"
+                "[regions.billing]\nkind = \"aws-cost-explorer\"\nendpoint = \"{}\"\nregion = \"us-east-1\"\nservice_tag = \"service\"\ncredentials_file = {:?}\n",
+                urls.cost_explorer,
+                credentials.display().to_string()
             );
         } else {
             let _ = writeln!(
@@ -106,10 +150,11 @@ pub fn opsdeck_toml(base_url: &str, regions: &[(String, String, String)], dir: &
     s
 }
 
-/// Write both files into `dir`; returns (kubeconfig, opsdeck.toml) paths.
+/// Write the kubeconfig, opsdeck.toml and aws-credentials into `dir` (and
+/// create `dir/focus`); returns (kubeconfig, opsdeck.toml) paths.
 pub fn write(
     dir: &Path,
-    base_url: &str,
+    urls: &FleetUrls,
     regions: &[(String, String, String)],
     tokens: &Tokens,
 ) -> std::io::Result<(PathBuf, PathBuf)> {
@@ -117,8 +162,9 @@ pub fn write(
     std::fs::create_dir_all(dir.join("focus"))?;
     let names: Vec<String> = regions.iter().map(|r| r.0.clone()).collect();
     let kc = dir.join("kubeconfig");
-    std::fs::write(&kc, kubeconfig(base_url, &names, tokens))?;
+    std::fs::write(&kc, kubeconfig(&urls.kube, &names, tokens))?;
+    std::fs::write(dir.join("aws-credentials"), AWS_CREDENTIALS)?;
     let cfg = dir.join("opsdeck.toml");
-    std::fs::write(&cfg, opsdeck_toml(base_url, regions, dir))?;
+    std::fs::write(&cfg, opsdeck_toml(urls, regions, dir))?;
     Ok((kc, cfg))
 }

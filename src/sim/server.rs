@@ -55,11 +55,26 @@ impl Sim {
 
     /// Serve an existing world on a bound listener.
     pub fn serve(world: Arc<World>, listener: TcpListener) -> Sim {
+        Self::serve_with_control(world, listener, None)
+    }
+
+    /// Serve an existing world on a bound listener, with more control
+    /// routes mounted next to `/control/regions/...` (requests to
+    /// `/control/<other>` go to `extra_control`, behind the same tokens).
+    pub fn serve_with_control(
+        world: Arc<World>,
+        listener: TcpListener,
+        extra_control: Option<axum::Router>,
+    ) -> Sim {
         let addr = listener
             .local_addr()
             .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
         let tokens = Tokens::from_seed(world.seed);
-        let shared = Arc::new(Shared { world, tokens });
+        let shared = Arc::new(Shared {
+            world,
+            tokens,
+            extra_control,
+        });
         let (stop, stopped) = watch::channel(false);
         let accept = tokio::spawn(accept_loop(listener, shared.clone(), stopped.clone()));
         let ticker = tokio::spawn(tick_loop(shared.world.clone(), stopped));

@@ -6,16 +6,52 @@
 //!   `{"failed": true}`, `{"expire_watches": true}`, `{"clear": true}`
 //! - `DELETE /control/regions/{region}/faults` — clear them
 //! - `GET  /control/snapshot` — the [`WorldSnapshot`](crate::sim::WorldSnapshot) as JSON
+//!
+//! Any other `/control/...` path goes to the server's extra control router
+//! when it has one (the embedded fleet mounts the telemetry's
+//! `/control/telemetry/...` there): any token may read, only the admin
+//! token may change.
 
 use std::collections::HashMap;
 
-use axum::http::Method;
+use axum::body::Body;
+use axum::http::{Method, Request};
 use serde_json::json;
 
 use super::super::auth::Role;
 use super::super::fault::FaultPatch;
 use super::Shared;
 use super::status::{self, Resp};
+
+/// Whether `/control/<rest>` is one of this module's own routes.
+pub fn is_own(rest: &str) -> bool {
+    matches!(
+        rest.split('/').find(|s| !s.is_empty()),
+        Some("regions" | "snapshot")
+    )
+}
+
+/// Hand a request to another control router, after the token checks.
+pub async fn forward(router: &axum::Router, role: Option<Role>, req: Request<Body>) -> Resp {
+    let Some(role) = role else {
+        return status::error(401, "Unauthorized", "Unauthorized", None);
+    };
+    if req.method() != Method::GET && role != Role::Admin {
+        return status::error(
+            403,
+            "Forbidden",
+            &format!(
+                "User \"{}\" cannot change faults: the admin token is required",
+                role.user()
+            ),
+            None,
+        );
+    }
+    match tower::ServiceExt::oneshot(router.clone(), req).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    }
+}
 
 /// Serve `/control/<rest>`.
 pub fn handle(

@@ -35,6 +35,53 @@ impl Faults {
             || region.is_some_and(|r| self.prometheus_down.contains(r))
     }
 
+    /// The fault kinds [`Faults::change`] knows.
+    pub const KINDS: &'static [&'static str] = &[
+        "region-failed",
+        "latency-spike",
+        "cost-anomaly",
+        "prometheus-down",
+        "bad-release",
+        "alertmanager-down",
+        "prometheus-slow",
+    ];
+
+    /// Set (`on`) or clear one fault, as the control routes name them:
+    /// `region-failed`, `latency-spike`, `cost-anomaly`, `prometheus-down`
+    /// (target: a region, or `*`), `bad-release` (target: `region:service`
+    /// or `region/service`), `alertmanager-down` (target ignored),
+    /// `prometheus-slow` (target: milliseconds, default 2000). False for an
+    /// unknown kind.
+    pub fn change(&mut self, kind: &str, target: &str, on: bool) -> bool {
+        let target = target.replace(':', "/");
+        let set = match kind {
+            "region-failed" => &mut self.region_failed,
+            "latency-spike" => &mut self.latency_spike,
+            "cost-anomaly" => &mut self.cost_anomaly,
+            "prometheus-down" => &mut self.prometheus_down,
+            "bad-release" => &mut self.bad_release,
+            "alertmanager-down" => {
+                self.alertmanager_down = on;
+                return true;
+            }
+            "prometheus-slow" => {
+                self.prometheus_slow_ms = if on {
+                    target.parse().unwrap_or(2000)
+                } else {
+                    0
+                };
+                return true;
+            }
+            _ => return false,
+        };
+        if on {
+            set.insert(target);
+        } else {
+            set.remove(&target);
+        }
+        true
+    }
+
     /// The world with these faults applied on top of the input's flags.
     pub fn apply(&self, world: &WorldInput) -> WorldInput {
         let mut w = world.clone();

@@ -83,36 +83,8 @@ async fn put_faults(State(t): State<Telemetry>, Json(f): Json<Faults>) -> Json<F
 }
 
 fn change(t: &Telemetry, kind: &str, target: &str, on: bool) -> Response {
-    let target = target.replace(':', "/");
     let mut ok = true;
-    t.update_faults(|f| {
-        let set = match kind {
-            "region-failed" => Some(&mut f.region_failed),
-            "latency-spike" => Some(&mut f.latency_spike),
-            "cost-anomaly" => Some(&mut f.cost_anomaly),
-            "prometheus-down" => Some(&mut f.prometheus_down),
-            "bad-release" => Some(&mut f.bad_release),
-            _ => None,
-        };
-        match (set, kind) {
-            (Some(s), _) => {
-                if on {
-                    s.insert(target.clone());
-                } else {
-                    s.remove(&target);
-                }
-            }
-            (None, "alertmanager-down") => f.alertmanager_down = on,
-            (None, "prometheus-slow") => {
-                f.prometheus_slow_ms = if on {
-                    target.parse().unwrap_or(2000)
-                } else {
-                    0
-                }
-            }
-            _ => ok = false,
-        }
-    });
+    t.update_faults(|f| ok = f.change(kind, target, on));
     if ok {
         Json(t.faults()).into_response()
     } else {

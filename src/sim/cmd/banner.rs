@@ -1,0 +1,114 @@
+//! What `opsdeck sim` prints at start: endpoints, files, and the curl and
+//! kubectl lines that inject every fault at run time.
+
+use std::io::Write;
+
+use super::SimArgs;
+use crate::sim::auth::Role;
+use crate::sim::fleet::RunningFleet;
+
+/// Write the banner, ending with the line that names Ctrl-C.
+pub fn write(out: &mut impl Write, args: &SimArgs, fleet: &RunningFleet) -> std::io::Result<()> {
+    let sim = fleet.sim();
+    let urls = fleet.urls();
+    let files = fleet.files();
+    let cfg = sim.world();
+    let speed = sim.world().clock.speed();
+    writeln!(
+        out,
+        "opsdeck sim: {} regions, {} pods per cluster, seed {}, speed {speed}x",
+        cfg.clusters.len(),
+        args.pods_per_cluster,
+        cfg.seed,
+    )?;
+    writeln!(out, "  API server       {}", sim.base_url())?;
+    let mut first_region = String::new();
+    for c in &cfg.clusters {
+        let name = &c.region.name;
+        if first_region.is_empty() {
+            first_region = name.clone();
+        }
+        writeln!(
+            out,
+            "  {name:<16} {}  (context sim-{name}, {})",
+            sim.cluster_url(name),
+            c.region.provider
+        )?;
+    }
+    writeln!(
+        out,
+        "  Prometheus       {}/regions/<region>",
+        urls.prometheus
+    )?;
+    writeln!(out, "  Alertmanager     {}", urls.alertmanager)?;
+    writeln!(out, "  OpenCost         {}/regions/<region>", urls.opencost)?;
+    writeln!(out, "  Cost Explorer    {}", urls.cost_explorer)?;
+    writeln!(out, "  FOCUS exports    {}", files.focus_dir.display())?;
+    writeln!(out, "  kubeconfig       {}", files.kubeconfig.display())?;
+    writeln!(out, "  opsdeck config   {}", files.config.display())?;
+    writeln!(out)?;
+    let curl = format!(
+        "curl -X POST -H 'Authorization: Bearer {}'",
+        sim.token(Role::Admin)
+    );
+    let regions = format!("{}/control/regions/{first_region}/faults", sim.base_url());
+    let tele = format!("{}/control/telemetry", sim.base_url());
+    writeln!(
+        out,
+        "Faults at run time (admin token; DELETE the same URL to clear; any region name):"
+    )?;
+    for (what, body) in [
+        ("region failed", r#"{"failed":true}"#),
+        ("API refuses", r#"{"refuse":true}"#),
+        ("API answers 503", r#"{"unavailable":true}"#),
+        ("API latency", r#"{"latency_ms":800}"#),
+    ] {
+        writeln!(out, "  {what:<18} {curl} -d '{body}' {regions}")?;
+    }
+    for (what, path) in [
+        ("latency spike", format!("latency-spike/{first_region}")),
+        ("cost anomaly", format!("cost-anomaly/{first_region}")),
+        (
+            "bad release",
+            format!("bad-release/{first_region}:checkout"),
+        ),
+        (
+            "Prometheus down",
+            format!("prometheus-down/{first_region}  (or /*)"),
+        ),
+        ("Prometheus slow", "prometheus-slow/3000".to_string()),
+        ("Alertmanager down", "alertmanager-down/-".to_string()),
+    ] {
+        writeln!(out, "  {what:<18} {curl} {tele}/faults/{path}")?;
+    }
+    writeln!(
+        out,
+        "  {:<18} KUBECONFIG={} kubectl --context sim-{first_region} -n shop set image deploy/checkout checkout=registry.example.com/shop/checkout:9.9.9-bad",
+        "real bad release",
+        files.kubeconfig.display()
+    )?;
+    writeln!(
+        out,
+        "  {:<18} {curl} '{tele}/advance?seconds=600'",
+        "skip 10 min ahead"
+    )?;
+    writeln!(
+        out,
+        "  {:<18} curl -H 'Authorization: Bearer {}' {tele}/faults",
+        "telemetry faults",
+        sim.token(Role::Admin)
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Try: KUBECONFIG={} kubectl get deploy -n shop",
+        files.kubeconfig.display()
+    )?;
+    writeln!(
+        out,
+        "     opsdeck status --config {}",
+        files.config.display()
+    )?;
+    writeln!(out, "Press Ctrl-C (or send SIGTERM) to stop.")?;
+    out.flush()
+}
