@@ -256,11 +256,11 @@ fn sim_config_checks_and_every_source_is_healthy() {
     }
     for s in sources {
         assert_eq!(s["stale"], false, "{s}");
-        assert!(s["last_error"].is_null(), "{s}");
+        assert!(s["lastError"].is_null(), "{s}");
     }
     for r in v["regions"].as_array().unwrap() {
         for svc in r["services"].as_array().unwrap() {
-            for k in ["request_rate", "error_ratio", "p95_seconds"] {
+            for k in ["requestRate", "errorRatio", "p95Seconds"] {
                 assert!(svc[k].is_f64(), "{} {}: no {k}", r["name"], svc["service"]);
             }
             assert!(svc["ready"].as_i64().unwrap() > 0);
