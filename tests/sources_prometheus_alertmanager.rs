@@ -33,7 +33,11 @@ use serde_json::{Value, json};
 
 const REGIONS: [&str; 4] = ["us-east-1", "eu-west-1", "europe-west4", "eastus"];
 const SERVICES: [&str; 4] = ["checkout", "catalog", "payments", "search"];
-const REL_TOL: f64 = 0.02;
+/// The real Prometheus evaluates `rate()` over its own scrape timestamps, which
+/// drift from the simulator's sample grid when the machine is loaded (one late
+/// scrape in a 30 s window moves a rate by ~3%); 5% is the tolerance the
+/// telemetry differential test uses too.
+const REL_TOL: f64 = 0.05;
 const AM_CONFIG: &str = "route:\n  receiver: none\nreceivers:\n  - name: none\n";
 
 fn init() {
