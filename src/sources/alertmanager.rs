@@ -28,11 +28,7 @@ pub struct Member {
 impl Member {
     /// The endpoint as shown to the operator: no user-info, no query.
     pub fn name(&self) -> String {
-        let mut u = self.url.clone();
-        let _ = u.set_username("");
-        let _ = u.set_password(None);
-        u.set_query(None);
-        u.to_string()
+        super::redact::endpoint(&self.url)
     }
 }
 

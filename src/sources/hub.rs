@@ -56,14 +56,6 @@ impl Plan {
     }
 }
 
-fn shown(url: &url::Url) -> String {
-    let mut u = url.clone();
-    let _ = u.set_username("");
-    let _ = u.set_password(None);
-    u.set_query(None);
-    u.to_string()
-}
-
 /// Builds the sources of `cfg`. `context` limits Kubernetes to one context.
 pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
     let refresh = &cfg.ui.refresh;
@@ -103,7 +95,7 @@ pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
             });
         }
         if let Some(p) = &region.prometheus {
-            let name = shown(&p.url);
+            let name = super::redact::endpoint(&p.url);
             let built = super::http::client(p.auth.as_ref(), &p.headers, p.timeout)
                 .and_then(|h| prometheus::client(h, &p.url));
             match built {
@@ -127,7 +119,7 @@ pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
             }
         }
         for am in &region.alertmanagers {
-            let name = shown(&am.url);
+            let name = super::redact::endpoint(&am.url);
             if members.iter().any(|m| m.name() == name) {
                 continue;
             }

@@ -1,6 +1,15 @@
 //! Error text for the screen and the journal: short, and never carrying a
 //! credential (URL user-info, bearer tokens, query-string keys).
 
+/// An endpoint as shown to the operator: no user-info, no query string.
+pub fn endpoint(url: &url::Url) -> String {
+    let mut u = url.clone();
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    u.set_query(None);
+    u.to_string()
+}
+
 /// An error and its causes ("failed to send: connection refused"), cleaned
 /// like [`error_text`]. URLs are stripped of credentials, not removed.
 pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {

@@ -73,6 +73,18 @@ pub struct Allocation {
 }
 
 impl Allocation {
+    /// Adds `a`'s costs and resource figures to these.
+    pub fn add(&mut self, a: &Allocation) {
+        self.cpu_cost += a.cpu_cost;
+        self.ram_cost += a.ram_cost;
+        self.pv_cost += a.pv_cost;
+        self.network_cost += a.network_cost;
+        self.cpu_core_request += a.cpu_core_request;
+        self.ram_byte_request += a.ram_byte_request;
+        self.cpu_core_usage += a.cpu_core_usage;
+        self.ram_byte_usage += a.ram_byte_usage;
+    }
+
     pub fn total(&self) -> f64 {
         self.cpu_cost + self.ram_cost + self.pv_cost + self.network_cost
     }

@@ -156,17 +156,6 @@ fn scale_alloc(a: &Allocation, hours: f64) -> Allocation {
     }
 }
 
-fn add_alloc(into: &mut Allocation, a: &Allocation) {
-    into.cpu_cost += a.cpu_cost;
-    into.ram_cost += a.ram_cost;
-    into.pv_cost += a.pv_cost;
-    into.network_cost += a.network_cost;
-    into.cpu_core_request += a.cpu_core_request;
-    into.ram_byte_request += a.ram_byte_request;
-    into.cpu_core_usage += a.cpu_core_usage;
-    into.ram_byte_usage += a.ram_byte_usage;
-}
-
 impl Ledger {
     /// Accrue `rates` over `[from, to)`, split at hour boundaries.
     pub fn accrue(&mut self, world: &WorldInput, rates: &Rates, from_ms: i64, to_ms: i64) {
@@ -195,7 +184,7 @@ impl Ledger {
                     .alloc
                     .entry((hour, region.clone(), svc.clone()))
                     .or_default();
-                add_alloc(e, &scale_alloc(a, hours));
+                e.add(&scale_alloc(a, hours));
             }
             for (k, c) in &rates.resources {
                 let e = self.resources.entry((hour, k.clone())).or_default();
@@ -222,7 +211,9 @@ impl Ledger {
         let base_h = self.baseline_hours(from_ms, to_ms);
         if base_h > 0.0 {
             for (k, a) in &self.baseline.alloc {
-                add_alloc(out.entry(k.clone()).or_default(), &scale_alloc(a, base_h));
+                out.entry(k.clone())
+                    .or_default()
+                    .add(&scale_alloc(a, base_h));
             }
         }
         for ((hour, region, svc), a) in self.alloc.range(
@@ -236,10 +227,9 @@ impl Ledger {
                 break;
             }
             let overlap = self.overlap_fraction(*hour, from_ms, to_ms);
-            add_alloc(
-                out.entry((region.clone(), svc.clone())).or_default(),
-                &scale_alloc(a, overlap),
-            );
+            out.entry((region.clone(), svc.clone()))
+                .or_default()
+                .add(&scale_alloc(a, overlap));
         }
         out
     }

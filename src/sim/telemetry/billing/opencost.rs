@@ -155,17 +155,6 @@ fn allocation_json(name: &str, props: Value, start: i64, end: i64, a: &Allocatio
     })
 }
 
-fn add(into: &mut Allocation, a: &Allocation) {
-    into.cpu_cost += a.cpu_cost;
-    into.ram_cost += a.ram_cost;
-    into.pv_cost += a.pv_cost;
-    into.network_cost += a.network_cost;
-    into.cpu_core_request += a.cpu_core_request;
-    into.ram_byte_request += a.ram_byte_request;
-    into.cpu_core_usage += a.cpu_core_usage;
-    into.ram_byte_usage += a.ram_byte_usage;
-}
-
 /// Compute the allocation sets for a region (None: every region).
 pub fn compute(
     t: &Telemetry,
@@ -232,7 +221,7 @@ pub fn compute(
             let entry = agg
                 .entry(key)
                 .or_insert_with(|| (props, Allocation::default()));
-            add(&mut entry.1, &a);
+            entry.1.add(&a);
         }
         let set: serde_json::Map<String, Value> = agg
             .into_iter()
