@@ -65,7 +65,7 @@ pub fn load_with_env(
                 if e.kind() == std::io::ErrorKind::NotFound
                     && *origin == paths::Origin::Platform =>
             {
-                defaults(&overrides)
+                defaults_with_env(&overrides, env)
             }
             Err(e) => {
                 let problem = format!(
@@ -77,7 +77,7 @@ pub fn load_with_env(
                     .into());
             }
         },
-        None => defaults(&overrides),
+        None => defaults_with_env(&overrides, env),
     };
     let origin = config
         .source
@@ -133,9 +133,14 @@ pub fn from_text(
 
 /// The built-in defaults: no fleet, default theme and keymap.
 pub fn defaults(overrides: &Overrides) -> Config {
-    let no_env = |_: &str| None;
-    let mut r = resolve::Resolver::new(Path::new("<defaults>"), "", &no_env);
+    defaults_with_env(overrides, &|_: &str| None)
+}
+
+/// The built-in defaults; `env` only tells which layer turned read-only on.
+fn defaults_with_env(overrides: &Overrides, env: EnvLookup<'_>) -> Config {
+    let mut r = resolve::Resolver::new(Path::new("<defaults>"), "", env);
     let mut config = r.config(file::FileConfig::default(), overrides);
     config.source = None;
+    config.policy.source = None;
     config
 }

@@ -6,6 +6,10 @@ use super::error::ConfigError;
 use super::resolve::EnvLookup;
 
 /// Values that win over the file: environment first, then CLI flags on top.
+///
+/// `read_only` is the exception: it is sticky. Any layer may turn it on
+/// (`Some(true)`), and no layer turns it off once another turned it on; a
+/// `Some(false)` only says "this layer did not ask for it".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overrides {
     pub theme: Option<String>,
@@ -27,14 +31,29 @@ impl Overrides {
         })
     }
 
-    /// `other` wins where it says something.
+    /// `other` wins where it says something; `read_only` stays on if either
+    /// layer turned it on.
     pub fn then(self, other: Overrides) -> Self {
+        let read_only = match (self.read_only, other.read_only) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (a, b) => b.or(a),
+        };
         Self {
             theme: other.theme.or(self.theme),
             keymap: other.keymap.or(self.keymap),
-            read_only: other.read_only.or(self.read_only),
+            read_only,
             ascii: other.ascii.or(self.ascii),
         }
+    }
+}
+
+/// The rule `OPSDECK_READ_ONLY` sets, when it turns read-only mode on:
+/// `"OPSDECK_READ_ONLY=1"` (with the value as written). `None` when it is
+/// unset, false or not a boolean (`from_env` reports the latter).
+pub fn read_only_from_env(env: EnvLookup<'_>) -> Option<String> {
+    match bool_var(env, "OPSDECK_READ_ONLY") {
+        Ok(Some(true)) => env("OPSDECK_READ_ONLY").map(|v| format!("OPSDECK_READ_ONLY={v}")),
+        _ => None,
     }
 }
 
@@ -110,6 +129,32 @@ mod tests {
             Some(false),
             "explicit wins"
         );
+    }
+
+    #[test]
+    fn read_only_is_sticky_across_layers() {
+        let ro = |v| Overrides {
+            read_only: v,
+            ..Default::default()
+        };
+        assert_eq!(ro(Some(true)).then(ro(Some(false))).read_only, Some(true));
+        assert_eq!(ro(Some(true)).then(ro(None)).read_only, Some(true));
+        assert_eq!(ro(Some(false)).then(ro(Some(true))).read_only, Some(true));
+        assert_eq!(ro(Some(false)).then(ro(None)).read_only, Some(false));
+        assert_eq!(ro(None).then(ro(None)).read_only, None);
+    }
+
+    #[test]
+    fn env_rule_names_the_variable_and_value() {
+        let env = |k: &str| (k == "OPSDECK_READ_ONLY").then(|| "yes".to_string());
+        assert_eq!(
+            read_only_from_env(&env),
+            Some("OPSDECK_READ_ONLY=yes".into())
+        );
+        let env = |k: &str| (k == "OPSDECK_READ_ONLY").then(|| "0".to_string());
+        assert_eq!(read_only_from_env(&env), None);
+        let env = |k: &str| (k == "OPSDECK_READ_ONLY").then(|| "maybe".to_string());
+        assert_eq!(read_only_from_env(&env), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::checks::{self, Invalid};
 use super::error::{ConfigError, ConfigErrors, nearest};
 use super::file::*;
 use super::locate::PathSeg;
-use super::overrides::Overrides;
+use super::overrides::{Overrides, read_only_from_env};
 use super::resolved::*;
 use super::secret::Secret;
 
@@ -215,13 +215,31 @@ impl<'a> Resolver<'a> {
                 );
             }
         }
+        let read_only_by = self.read_only_by(f.read_only, o);
         Policy {
-            read_only: o.read_only.or(f.read_only).unwrap_or(false),
+            read_only: read_only_by.is_some(),
+            read_only_by,
             confirm: f.confirm.unwrap_or(ConfirmMode::YesNo),
             typed_name_for_production: f.typed_name_for_production.unwrap_or(true),
             typed_name_above_objects: f.typed_name_above_objects.unwrap_or(10),
             contexts,
+            source: Some(self.file.to_path_buf()),
         }
+    }
+
+    /// Read-only mode is sticky: the first layer (file, environment, flag)
+    /// that turns it on names the rule, and no layer turns it off again.
+    /// `o.read_only` holds the environment and the flag merged (see
+    /// [`Overrides::then`]); the environment is only read to tell which of
+    /// the two asked: when `OPSDECK_READ_ONLY` did not, the flag did.
+    fn read_only_by(&self, file: Option<bool>, o: &Overrides) -> Option<String> {
+        if file == Some(true) {
+            return Some(format!("policy.read_only in {}", self.file.display()));
+        }
+        if o.read_only != Some(true) {
+            return None;
+        }
+        Some(read_only_from_env(self.env).unwrap_or_else(|| "--read-only".to_string()))
     }
 
     fn regions(&mut self, list: Vec<FileRegion>) -> Vec<Region> {

@@ -46,13 +46,51 @@ pub struct Budget {
     pub currency: String,
 }
 
+/// What the operator may change. Read-only mode is sticky: the file
+/// (`policy.read_only = true`), `OPSDECK_READ_ONLY` and `--read-only` can each
+/// turn it on, and none of them can turn it off once another turned it on.
 #[derive(Debug, Clone, Serialize)]
 pub struct Policy {
+    /// Read-only everywhere, whichever layer asked for it.
     pub read_only: bool,
+    /// The first layer that turned `read_only` on, in the order file,
+    /// environment, flag: `"policy.read_only in /path/opsdeck.toml"`,
+    /// `"OPSDECK_READ_ONLY=1"` or `"--read-only"`. `None` when it is off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only_by: Option<String>,
     pub confirm: ConfirmMode,
     pub typed_name_for_production: bool,
     pub typed_name_above_objects: u32,
     pub contexts: BTreeMap<String, ContextPolicy>,
+    /// The file the per-context rules came from, to name it in refusals.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+impl Policy {
+    /// `None` when writes are allowed in `context`; otherwise the rule that
+    /// forbids them: the global one ([`Policy::read_only_by`]) first, else
+    /// `policy.contexts[context = "x"].read_only in /path/opsdeck.toml`.
+    pub fn read_only_rule(&self, context: &str) -> Option<String> {
+        if self.read_only {
+            return Some(
+                self.read_only_by
+                    .clone()
+                    .unwrap_or_else(|| "policy.read_only".to_string()),
+            );
+        }
+        self.contexts.get(context).filter(|c| c.read_only)?;
+        let key = format!("policy.contexts[context = {context:?}].read_only");
+        Some(match &self.source {
+            Some(file) => format!("{key} in {}", file.display()),
+            None => key,
+        })
+    }
+
+    /// Whether `context` is marked `production = true` in `[[policy.contexts]]`.
+    pub fn production_context(&self, context: &str) -> bool {
+        self.contexts.get(context).is_some_and(|c| c.production)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
