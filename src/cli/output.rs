@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use serde::Serialize;
 
 use crate::model::{Health, SourceStatus};
+use crate::sanitize::clean;
 
 pub const API_VERSION: &str = "opsdeck/v1";
 
@@ -68,6 +69,9 @@ pub fn table(header: &[&str]) -> comfy_table::Table {
 }
 
 /// Lines for sources that failed or are stale, printed under a table.
+/// Errors and warnings carry text a server wrote (an error body, a CSV
+/// field): every piece passes through [`clean`] so it prints as one line
+/// without escape sequences.
 pub fn source_problems(sources: &[SourceStatus]) -> String {
     let mut out = String::new();
     for s in sources.iter().filter(|s| s.stale || s.last_error.is_some()) {
@@ -76,17 +80,23 @@ pub fn source_problems(sources: &[SourceStatus]) -> String {
         let region = if s.region.is_empty() {
             String::new()
         } else {
-            format!(" [{}]", s.region)
+            format!(" [{}]", clean(&s.region))
         };
         out.push_str(&format!(
-            "! {} {}{region}: {state}: {err}\n",
+            "! {} {}{region}: {state}: {}\n",
             s.kind.label(),
-            s.name
+            clean(&s.name),
+            clean(err),
         ));
     }
     for s in sources {
         for w in &s.warnings {
-            out.push_str(&format!("~ {} {}: {w}\n", s.kind.label(), s.name));
+            out.push_str(&format!(
+                "~ {} {}: {}\n",
+                s.kind.label(),
+                clean(&s.name),
+                clean(w)
+            ));
         }
     }
     out
@@ -95,4 +105,23 @@ pub fn source_problems(sources: &[SourceStatus]) -> String {
 pub fn opt(v: Option<f64>, digits: usize) -> String {
     v.map(|v| format!("{v:.digits$}"))
         .unwrap_or_else(|| "-".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SourceKind;
+
+    #[test]
+    fn source_problems_print_no_escape_sequences() {
+        let mut s = SourceStatus::new(SourceKind::Alertmanager, "us\u{1b}[2J-east", "am\u{7}:9093");
+        s.last_error = Some("HTTP 500: \u{1b}]52;c;ZXZpbA==\u{7}boom\n\u{1b}[2Jagain".into());
+        s.warnings = vec!["row 3: \u{1b}[31mred\u{1b}[0m tag".into()];
+        let out = source_problems(&[s]);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+        assert!(out.contains("[us-east]"), "{out}");
+        assert!(out.contains(": error: HTTP 500: boom again\n"), "{out}");
+        assert!(out.contains("row 3: red tag\n"), "{out}");
+        assert_eq!(out.lines().count(), 2, "{out}");
+    }
 }
