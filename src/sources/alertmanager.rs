@@ -111,7 +111,7 @@ pub async fn run_with(
 
 /// Whether `s` is the silence we meant to create (same matchers, author,
 /// comment and end), so a retry never creates it twice.
-fn identical(s: &api::WireSilence, want: &NewSilence) -> bool {
+pub fn identical(s: &api::WireSilence, want: &NewSilence) -> bool {
     let same_end = match (
         s.ends_at
             .as_deref()

@@ -66,6 +66,15 @@ fn first_value(data: &Data) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// One instant query's first value (`None`: empty answer or NaN).
+pub async fn instant_value(
+    client: &Client,
+    query: &str,
+    timeout: Duration,
+) -> Result<Option<f64>, String> {
+    instant(client, Some(&query.to_string()), timeout).await
+}
+
 async fn instant(
     client: &Client,
     query: Option<&String>,

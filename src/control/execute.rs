@@ -1,0 +1,428 @@
+//! Running a plan: take the leases, journal `started`, then for every step
+//! journal the intent, read the object, skip it when already applied, send
+//! it carrying the plan's resourceVersion (409: re-read; stop when someone
+//! else changed our field), read it back, journal the result. Progress goes
+//! out as [`Progress`] events; cancelling the token aborts between steps
+//! and inside gates.
+
+mod steps;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::clients::Ctx;
+use super::error::ControlError;
+use super::journal::{self, Journal, Outcome, Record};
+use super::lease::{self, Held};
+use super::plan::Plan;
+pub use steps::dry_run;
+
+/// The state of a step as reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepState {
+    Started,
+    Done,
+    AlreadyApplied,
+    Skipped,
+    Failed,
+}
+
+/// What the engine reports while it runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "camelCase")]
+pub enum Progress {
+    #[serde(rename_all = "camelCase")]
+    Started {
+        id: String,
+        journal: PathBuf,
+    },
+    #[serde(rename_all = "camelCase")]
+    Step {
+        index: usize,
+        description: String,
+        state: StepState,
+        message: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    Gate {
+        index: usize,
+        passed: bool,
+        message: String,
+        values: serde_json::Value,
+    },
+    Note {
+        message: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    Finished {
+        outcome: Outcome,
+        message: String,
+    },
+}
+
+/// The result of one step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepResult {
+    pub index: usize,
+    pub description: String,
+    pub state: StepState,
+    pub message: String,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finished {
+    pub id: String,
+    pub outcome: Outcome,
+    pub message: String,
+    pub journal: PathBuf,
+    pub steps: Vec<StepResult>,
+}
+
+/// Starts a new operation from a confirmed plan.
+pub async fn start(
+    ctx: &Ctx,
+    plan: &Plan,
+    reason: Option<&str>,
+    tx: UnboundedSender<Progress>,
+    cancel: CancellationToken,
+) -> Result<Finished, ControlError> {
+    let id = journal::new_id(&plan.operation);
+    let leases = take_leases(ctx, plan, &id).await?;
+    let mut j = match Journal::create(&ctx.journal_dir, &id) {
+        Ok(j) => j,
+        Err(e) => {
+            release(ctx, &leases).await;
+            return Err(ControlError::Failed(e));
+        }
+    };
+    let started = Record::Started {
+        id: id.clone(),
+        actor: ctx.actor.clone(),
+        pid: std::process::id(),
+        reason: reason.map(|r| crate::sanitize::clean(r).into_owned()),
+        operation: plan.operation.clone(),
+        plan: plan.clone(),
+    };
+    if let Err(e) = j.write(started) {
+        release(ctx, &leases).await;
+        return Err(ControlError::Failed(e));
+    }
+    run(
+        ctx,
+        plan,
+        &mut j,
+        leases,
+        BTreeSet::new(),
+        reason,
+        tx,
+        cancel,
+    )
+    .await
+}
+
+/// Continues an unfinished operation from its first step without a done
+/// record. Each step reads first, so one whose request went through just
+/// before the crash is journaled as already applied, never sent twice.
+pub async fn resume(
+    ctx: &Ctx,
+    id: &str,
+    tx: UnboundedSender<Progress>,
+    cancel: CancellationToken,
+) -> Result<Finished, ControlError> {
+    let entries = journal::load(&ctx.journal_dir, id)?;
+    let summary = journal::summarize(id, &entries);
+    match summary.state.as_str() {
+        "unfinished" => {}
+        "running" => {
+            return Err(ControlError::Usage(format!(
+                "operation {id} is still running (pid {} on {}); nothing to resume",
+                summary.pid.unwrap_or(0),
+                summary.actor.map(|a| a.host).unwrap_or_default()
+            )));
+        }
+        other => {
+            return Err(ControlError::Usage(format!(
+                "operation {id} already ended ({other}); `opsdeck ops undo {id}` reverts it"
+            )));
+        }
+    }
+    let (plan, done) = journal::progress(&entries);
+    let Some(plan) = plan.cloned() else {
+        return Err(ControlError::Failed(format!("journal of {id} has no plan")));
+    };
+    let reason = entries.iter().find_map(|e| match &e.record {
+        Record::Started { reason, .. } => reason.clone(),
+        _ => None,
+    });
+    super::guard::read_only(ctx, &plan)?;
+    super::guard::rbac(ctx, &plan).await?;
+    let leases = take_leases(ctx, &plan, id).await?;
+    let mut j = match Journal::open(&ctx.journal_dir, id) {
+        Ok(j) => j,
+        Err(e) => {
+            release(ctx, &leases).await;
+            return Err(ControlError::Failed(e));
+        }
+    };
+    let resumed = Record::Resumed {
+        actor: ctx.actor.clone(),
+        pid: std::process::id(),
+    };
+    if let Err(e) = j.write(resumed) {
+        release(ctx, &leases).await;
+        return Err(ControlError::Failed(e));
+    }
+    run(
+        ctx,
+        &plan,
+        &mut j,
+        leases,
+        done,
+        reason.as_deref(),
+        tx,
+        cancel,
+    )
+    .await
+}
+
+async fn take_leases(ctx: &Ctx, plan: &Plan, id: &str) -> Result<Vec<Held>, ControlError> {
+    let Some(service) = plan
+        .operation
+        .service()
+        .map(str::to_string)
+        .or_else(|| undo_service(ctx, plan))
+    else {
+        return Ok(Vec::new());
+    };
+    let mut held = Vec::new();
+    for (context, namespace) in plan.lease_scopes() {
+        match lease::acquire(ctx, &context, &namespace, &service, id).await {
+            Ok(h) => held.push(h),
+            Err(e) => {
+                release(ctx, &held).await;
+                return Err(e);
+            }
+        }
+    }
+    Ok(held)
+}
+
+/// The service an undo acts on: that of the operation it undoes.
+fn undo_service(ctx: &Ctx, plan: &Plan) -> Option<String> {
+    let super::Operation::Undo { of } = &plan.operation else {
+        return None;
+    };
+    let entries = journal::load(&ctx.journal_dir, of).ok()?;
+    entries.iter().find_map(|e| match &e.record {
+        Record::Started { operation, .. } => operation.service().map(str::to_string),
+        _ => None,
+    })
+}
+
+async fn release(ctx: &Ctx, held: &[Held]) {
+    for h in held {
+        let _ = lease::release(ctx, h).await;
+    }
+}
+
+/// Renews every held lease each third of the TTL; when one is lost, records
+/// why and cancels the run (fail closed).
+fn renew_task(
+    ctx: &Ctx,
+    held: Vec<Held>,
+    cancel: CancellationToken,
+    lost: Arc<Mutex<Option<String>>>,
+) -> tokio::task::JoinHandle<()> {
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        let every = (ctx.settings.lease_ttl / 3).max(std::time::Duration::from_millis(200));
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = cancel.cancelled() => return,
+            }
+            for h in &held {
+                if let Err(e) = lease::renew(&ctx, h).await {
+                    if let Ok(mut l) = lost.lock() {
+                        *l = Some(e);
+                    }
+                    cancel.cancel();
+                    return;
+                }
+            }
+        }
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run(
+    ctx: &Ctx,
+    plan: &Plan,
+    j: &mut Journal,
+    leases: Vec<Held>,
+    done: BTreeSet<usize>,
+    reason: Option<&str>,
+    tx: UnboundedSender<Progress>,
+    cancel: CancellationToken,
+) -> Result<Finished, ControlError> {
+    let id = j.id.clone();
+    let _ = tx.send(Progress::Started {
+        id: id.clone(),
+        journal: j.path.clone(),
+    });
+    for h in &leases {
+        let _ = j.write(Record::Lease {
+            context: h.context.clone(),
+            namespace: h.namespace.clone(),
+            name: h.name.clone(),
+            holder: h.holder.clone(),
+            taken_over_from: h.taken_over_from.clone(),
+        });
+        if let Some(prev) = &h.taken_over_from {
+            let _ = tx.send(Progress::Note {
+                message: format!(
+                    "took over expired lease {}/{} in {} from {prev}",
+                    h.namespace, h.name, h.context
+                ),
+            });
+        }
+    }
+    let inner = cancel.child_token();
+    let lost = Arc::new(Mutex::new(None));
+    let renewer = renew_task(ctx, leases.clone(), inner.clone(), lost.clone());
+    let cause = super::record::change_cause(ctx, &plan.summary, &id, reason);
+    let mut results = Vec::new();
+    let mut outcome = (Outcome::Succeeded, format!("{}: done", plan.summary));
+    for step in &plan.steps {
+        if done.contains(&step.index) {
+            results.push(StepResult {
+                index: step.index,
+                description: step.description.clone(),
+                state: StepState::Skipped,
+                message: "done before the resume".into(),
+            });
+            continue;
+        }
+        if inner.is_cancelled() {
+            outcome = stopped(&lost, step.index);
+            break;
+        }
+        let _ = j.write(Record::Intent {
+            step: step.index,
+            description: step.description.clone(),
+        });
+        let _ = tx.send(Progress::Step {
+            index: step.index,
+            description: step.description.clone(),
+            state: StepState::Started,
+            message: String::new(),
+        });
+        let end = steps::run_step(ctx, step, &id, &cause, &inner, &tx).await;
+        let (state, message, record) = match end {
+            steps::End::Done { observed, message } => (
+                StepState::Done,
+                message,
+                Record::Done {
+                    step: step.index,
+                    observed,
+                },
+            ),
+            steps::End::AlreadyApplied { observed, message } => (
+                StepState::AlreadyApplied,
+                message,
+                Record::AlreadyApplied {
+                    step: step.index,
+                    observed,
+                },
+            ),
+            steps::End::Failed { error } => (
+                StepState::Failed,
+                error.clone(),
+                Record::Failed {
+                    step: step.index,
+                    error,
+                },
+            ),
+        };
+        if let Some(gate) = steps::gate_record(step, &record) {
+            let _ = j.write(gate);
+        }
+        if let Err(e) = j.write(record) {
+            outcome = (Outcome::Failed, e);
+            break;
+        }
+        let _ = tx.send(Progress::Step {
+            index: step.index,
+            description: step.description.clone(),
+            state,
+            message: message.clone(),
+        });
+        if state == StepState::Done && !step.action.is_gate() {
+            if let Err(e) =
+                super::record::event(ctx, step, &id, &format!("{cause}: {}", step.description))
+                    .await
+            {
+                let _ = j.write(Record::Note {
+                    message: format!("no Event for step {}: {e}", step.index),
+                });
+            }
+        }
+        results.push(StepResult {
+            index: step.index,
+            description: step.description.clone(),
+            state,
+            message: message.clone(),
+        });
+        if state == StepState::Failed {
+            outcome = if inner.is_cancelled() {
+                stopped(&lost, step.index)
+            } else {
+                (
+                    Outcome::Failed,
+                    format!("step {} failed: {message}", step.index + 1),
+                )
+            };
+            break;
+        }
+    }
+    inner.cancel();
+    let _ = renewer.await;
+    release(ctx, &leases).await;
+    let _ = j.write(Record::Ended {
+        outcome: outcome.0,
+        message: outcome.1.clone(),
+    });
+    let _ = tx.send(Progress::Finished {
+        outcome: outcome.0,
+        message: outcome.1.clone(),
+    });
+    Ok(Finished {
+        id,
+        outcome: outcome.0,
+        message: outcome.1,
+        journal: j.path.clone(),
+        steps: results,
+    })
+}
+
+fn stopped(lost: &Arc<Mutex<Option<String>>>, step: usize) -> (Outcome, String) {
+    match lost.lock().ok().and_then(|l| l.clone()) {
+        Some(why) => (
+            Outcome::Failed,
+            format!("stopped before step {}: lease lost: {why}", step + 1),
+        ),
+        None => (
+            Outcome::Aborted,
+            format!("aborted by the operator before step {} finished", step + 1),
+        ),
+    }
+}

@@ -1,0 +1,357 @@
+//! One step at a time: changes read before they write and carry a
+//! resourceVersion; gates wait and measure; silences go through the data
+//! layer's HA-safe calls.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::super::clients::Ctx;
+use super::super::gate;
+use super::super::journal::Record;
+use super::super::kube_ops::{self, Observed};
+use super::super::plan::Plan;
+use super::super::step::{Action, ObjectRef, SilenceSpec, Step};
+use super::Progress;
+use crate::sources::alertmanager::{self, NewSilence, api};
+
+/// How a step ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum End {
+    Done { observed: Value, message: String },
+    AlreadyApplied { observed: Value, message: String },
+    Failed { error: String },
+}
+
+fn failed(e: impl Into<String>) -> End {
+    End::Failed { error: e.into() }
+}
+
+/// What the journal keeps of an observed value (a template: its images).
+fn shown(action: &Action, v: &Value) -> Value {
+    match action {
+        Action::SetTemplate { .. } => super::super::plan::rollback_images(v),
+        _ => v.clone(),
+    }
+}
+
+/// The value the field has before the step, as the plan saw it.
+fn expected_before(step: &Step) -> Option<Value> {
+    match &step.inverse {
+        Some(inv) => Some(kube_ops::wanted(inv)),
+        None => step.changes.first().map(|c| c.from.clone()),
+    }
+}
+
+pub async fn run_step(
+    ctx: &Ctx,
+    step: &Step,
+    op_id: &str,
+    cause: &str,
+    cancel: &CancellationToken,
+    tx: &UnboundedSender<Progress>,
+) -> End {
+    match (&step.action, &step.target) {
+        (
+            Action::WaitRollout {
+                timeout_seconds,
+                min_replicas,
+                max_replicas,
+            },
+            Some(t),
+        ) => {
+            let v = gate::rollout(
+                ctx,
+                t,
+                Duration::from_secs(*timeout_seconds),
+                *min_replicas,
+                *max_replicas,
+                cancel,
+            )
+            .await;
+            gate_end(step, v, tx)
+        }
+        (
+            Action::VerifySlo {
+                service,
+                window_seconds,
+                max_error_ratio,
+                max_p95_seconds,
+            },
+            Some(t),
+        ) => {
+            let v = gate::slo(
+                ctx,
+                &t.region,
+                service,
+                Duration::from_secs(*window_seconds),
+                *max_error_ratio,
+                *max_p95_seconds,
+                cancel,
+            )
+            .await;
+            gate_end(step, v, tx)
+        }
+        (
+            Action::CreateSilence {
+                ha_cluster,
+                silence,
+            },
+            _,
+        ) => create_silence(ctx, ha_cluster, silence).await,
+        (Action::ExpireSilence { ha_cluster, id }, _) => expire_silence(ctx, ha_cluster, id).await,
+        (action, Some(t)) => change(ctx, step, action, t, cause).await,
+        (_, None) => {
+            let _ = op_id;
+            failed("step has no target")
+        }
+    }
+}
+
+fn gate_end(step: &Step, v: gate::Verdict, tx: &UnboundedSender<Progress>) -> End {
+    let _ = tx.send(Progress::Gate {
+        index: step.index,
+        passed: v.passed,
+        message: v.message.clone(),
+        values: v.values.clone(),
+    });
+    if v.passed {
+        End::Done {
+            observed: v.values,
+            message: v.message,
+        }
+    } else {
+        failed(v.message)
+    }
+}
+
+/// The gate record to journal before a gate step's result.
+pub fn gate_record(step: &Step, result: &Record) -> Option<Record> {
+    if !step.action.is_gate() {
+        return None;
+    }
+    match result {
+        Record::Done { observed, .. } => Some(Record::Gate {
+            step: step.index,
+            passed: true,
+            values: observed.clone(),
+        }),
+        Record::Failed { error, .. } => Some(Record::Gate {
+            step: step.index,
+            passed: false,
+            values: json!({"error": error}),
+        }),
+        _ => None,
+    }
+}
+
+async fn change(ctx: &Ctx, step: &Step, action: &Action, t: &ObjectRef, cause: &str) -> End {
+    let client = match ctx.kube(&t.context).await {
+        Ok(c) => c,
+        Err(e) => return failed(e.to_string()),
+    };
+    let want = kube_ops::wanted(action);
+    let read = |client: kube::Client| async move { kube_ops::observe(&client, t, action).await };
+    let mut obs: Observed = match read(client.clone()).await {
+        Ok(o) => o,
+        Err(e) => {
+            return failed(format!(
+                "cannot read {}: {}",
+                t.label(),
+                crate::sources::kube::client::describe(&e)
+            ));
+        }
+    };
+    if obs.value == want {
+        return End::AlreadyApplied {
+            observed: shown(action, &obs.value),
+            message: format!("{} already applied", t.label()),
+        };
+    }
+    let before = expected_before(step);
+    // A step planned without a resourceVersion (an undo) checks the field
+    // itself before it writes; the others let the server's 409 tell.
+    let mut rv = match &step.resource_version {
+        Some(rv) => rv.clone(),
+        None => {
+            if before.as_ref() != Some(&obs.value) {
+                return failed(conflict(t, action, &obs.value, before.as_ref()));
+            }
+            obs.resource_version.clone()
+        }
+    };
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match kube_ops::apply(&client, t, action, &rv, false, cause, &obs.object).await {
+            Ok(()) => break,
+            Err(e) if kube_ops::is_conflict(&e) && attempts < 4 => {
+                obs = match read(client.clone()).await {
+                    Ok(o) => o,
+                    Err(e) => {
+                        return failed(format!(
+                            "409 Conflict, then cannot re-read {}: {}",
+                            t.label(),
+                            crate::sources::kube::client::describe(&e)
+                        ));
+                    }
+                };
+                if obs.value == want {
+                    return End::AlreadyApplied {
+                        observed: shown(action, &obs.value),
+                        message: format!("{} already applied by someone else", t.label()),
+                    };
+                }
+                if before.as_ref() != Some(&obs.value) {
+                    return failed(format!(
+                        "409 Conflict: {}",
+                        conflict(t, action, &obs.value, before.as_ref())
+                    ));
+                }
+                // Only other fields changed (status, annotations): ours are
+                // as planned, so the write overwrites nothing of theirs.
+                rv = obs.resource_version.clone();
+            }
+            Err(e) => {
+                return failed(format!(
+                    "{}: {}",
+                    t.label(),
+                    crate::sources::kube::client::describe(&e)
+                ));
+            }
+        }
+    }
+    if matches!(action, Action::SetReplicas { .. }) {
+        let _ = kube_ops::annotate_change_cause(&client, &t.namespace, &t.name, cause).await;
+    }
+    match read(client).await {
+        Ok(after) => End::Done {
+            observed: shown(action, &after.value),
+            message: step.description.clone(),
+        },
+        Err(e) => End::Done {
+            observed: json!({"unread": crate::sources::kube::client::describe(&e)}),
+            message: step.description.clone(),
+        },
+    }
+}
+
+fn conflict(t: &ObjectRef, action: &Action, now: &Value, planned: Option<&Value>) -> String {
+    format!(
+        "{} was changed by someone else since the plan: it is now {}, the plan expected {}; nothing was overwritten — re-plan to act on the new state",
+        t.label(),
+        shown(action, now),
+        planned
+            .map(|p| shown(action, p).to_string())
+            .unwrap_or_else(|| "?".into())
+    )
+}
+
+fn members(ctx: &Ctx, ha: &str) -> Vec<alertmanager::Member> {
+    super::super::plan::ha_members(ctx, ha)
+}
+
+fn new_silence(s: &SilenceSpec) -> Result<NewSilence, String> {
+    let matchers = s
+        .matchers
+        .iter()
+        .map(|m| super::super::plan::parse_matcher(m).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(NewSilence {
+        matchers,
+        starts_at: s.starts_at.clone(),
+        ends_at: s.ends_at.clone(),
+        created_by: s.created_by.clone(),
+        comment: s.comment.clone(),
+    })
+}
+
+async fn create_silence(ctx: &Ctx, ha: &str, s: &SilenceSpec) -> End {
+    let want = match new_silence(s) {
+        Ok(w) => w,
+        Err(e) => return failed(e),
+    };
+    let ms = members(ctx, ha);
+    // Read before write: a silence created just before a crash exists.
+    for m in &ms {
+        if let Ok(Ok(list)) =
+            tokio::time::timeout(ctx.settings.request_timeout, api::silences(&m.http, &m.url)).await
+        {
+            if let Some(found) = list
+                .iter()
+                .find(|x| x.status.state != "expired" && alertmanager::identical(x, &want))
+            {
+                return End::AlreadyApplied {
+                    observed: json!({"id": found.id, "member": m.name()}),
+                    message: format!("silence {} already exists", found.id),
+                };
+            }
+            break;
+        }
+    }
+    match alertmanager::create_silence(&ms, &want, ctx.settings.request_timeout).await {
+        Ok((id, member)) => End::Done {
+            observed: json!({"id": id, "member": member}),
+            message: format!("silence {id} created in {ha} (via {member})"),
+        },
+        Err(e) => failed(crate::sanitize::clean(&e).into_owned()),
+    }
+}
+
+async fn expire_silence(ctx: &Ctx, ha: &str, id: &str) -> End {
+    let ms = members(ctx, ha);
+    for m in &ms {
+        if let Ok(Ok(list)) =
+            tokio::time::timeout(ctx.settings.request_timeout, api::silences(&m.http, &m.url)).await
+        {
+            if list
+                .iter()
+                .any(|x| x.id == id && x.status.state == "expired")
+            {
+                return End::AlreadyApplied {
+                    observed: json!({"id": id, "state": "expired"}),
+                    message: format!("silence {id} already expired"),
+                };
+            }
+            break;
+        }
+    }
+    match alertmanager::expire_silence(&ms, id).await {
+        Ok(()) => End::Done {
+            observed: json!({"id": id, "state": "expired"}),
+            message: format!("silence {id} expired"),
+        },
+        Err(e) => failed(crate::sanitize::clean(&e).into_owned()),
+    }
+}
+
+/// Sends every change of `plan` that a server-side dry run can check with
+/// `dryRun=All`; the first rejection is returned (nothing is stored).
+pub async fn dry_run(ctx: &Ctx, plan: &Plan) -> Vec<(usize, Result<(), String>)> {
+    let mut out = Vec::new();
+    for step in plan.steps.iter().filter(|s| s.dry_run) {
+        let Some(t) = &step.target else { continue };
+        let result = async {
+            let client = ctx.kube(&t.context).await.map_err(|e| e.to_string())?;
+            let obs = kube_ops::observe(&client, t, &step.action)
+                .await
+                .map_err(|e| crate::sources::kube::client::describe(&e))?;
+            kube_ops::apply(
+                &client,
+                t,
+                &step.action,
+                &obs.resource_version,
+                true,
+                "opsdeck dry run",
+                &obs.object,
+            )
+            .await
+            .map_err(|e| crate::sources::kube::client::describe(&e))
+        }
+        .await;
+        out.push((step.index, result));
+    }
+    out
+}
