@@ -3,9 +3,11 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use opsdeck::cli::costs::By;
+use opsdeck::cli::ops::{self, OpArgs};
 use opsdeck::cli::read::ReadArgs;
-use opsdeck::cli::{alerts, config_cmd, costs, exit, status, workloads};
+use opsdeck::cli::{alerts, config_cmd, costs, exit, ops_journal, status, workloads};
 use opsdeck::config::Overrides;
+use opsdeck::control::Operation;
 
 /// opsdeck: the on-call operations console for multi-region fleets.
 #[derive(Debug, Parser)]
@@ -66,6 +68,42 @@ enum Command {
         #[command(flatten)]
         read: ReadArgs,
     },
+    /// Scale a service in one or more regions (an HPA's bounds when one targets it).
+    Scale {
+        service: String,
+        /// Regions, comma-separated.
+        #[arg(long, value_name = "R[,R2...]", value_delimiter = ',', required = true)]
+        region: Vec<String>,
+        #[arg(long, value_name = "N")]
+        replicas: u32,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+    /// Roll a service back in one region (kubectl rollout undo semantics), then verify.
+    Rollback {
+        service: String,
+        #[arg(long, value_name = "R")]
+        region: String,
+        /// Revision to go back to (default: the previous one).
+        #[arg(long, value_name = "N")]
+        to_revision: Option<u64>,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+    /// Rolling restart of a service in one region.
+    Restart {
+        service: String,
+        #[arg(long, value_name = "R")]
+        region: String,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+    /// Create or expire Alertmanager silences (once per HA cluster).
+    #[command(subcommand)]
+    Silence(SilenceCommand),
+    /// The journal of operations: list, show, resume, undo.
+    #[command(subcommand)]
+    Ops(OpsCommand),
     /// Run the simulated multi-region fleet in the foreground.
     Sim(opsdeck::sim::cmd::SimArgs),
     /// Run the console on the embedded simulated fleet.
@@ -74,6 +112,55 @@ enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SilenceCommand {
+    /// Create a silence.
+    Create {
+        /// Label matcher (repeatable): NAME=VALUE, NAME!=VALUE, NAME=~RE, NAME!~RE.
+        #[arg(long = "matcher", value_name = "NAME=VALUE", required = true)]
+        matchers: Vec<String>,
+        #[arg(long, default_value = "2h", value_parser = ops::parse_duration)]
+        duration: std::time::Duration,
+        #[arg(long, value_name = "TEXT")]
+        comment: String,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+    /// Expire a silence.
+    Expire {
+        id: String,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OpsCommand {
+    /// Every operation in the journal, newest first.
+    List {
+        #[arg(short, long, value_enum, default_value = "table")]
+        output: opsdeck::cli::output::Format,
+    },
+    /// One operation's journal.
+    Show {
+        id: String,
+        #[arg(short, long, value_enum, default_value = "table")]
+        output: opsdeck::cli::output::Format,
+    },
+    /// Continue an unfinished operation (its process died) from its first step not done.
+    Resume {
+        id: String,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+    /// Apply the recorded inverses of an operation, in reverse order.
+    Undo {
+        id: String,
+        #[command(flatten)]
+        op: OpArgs,
     },
 }
 
@@ -134,6 +221,81 @@ fn main() -> ExitCode {
         Some(Command::Costs { by, days, read }) => {
             read_command(&cli, |c| costs::run(c, read, *by, *days))
         }
+        Some(Command::Scale {
+            service,
+            region,
+            replicas,
+            op,
+        }) => op_command(&cli, |c| {
+            ops::run(
+                c,
+                op,
+                Operation::Scale {
+                    service: service.clone(),
+                    regions: region.clone(),
+                    replicas: *replicas,
+                },
+            )
+        }),
+        Some(Command::Rollback {
+            service,
+            region,
+            to_revision,
+            op,
+        }) => op_command(&cli, |c| {
+            ops::run(
+                c,
+                op,
+                Operation::Rollback {
+                    service: service.clone(),
+                    region: region.clone(),
+                    to_revision: *to_revision,
+                },
+            )
+        }),
+        Some(Command::Restart {
+            service,
+            region,
+            op,
+        }) => op_command(&cli, |c| {
+            ops::run(
+                c,
+                op,
+                Operation::Restart {
+                    service: service.clone(),
+                    region: region.clone(),
+                },
+            )
+        }),
+        Some(Command::Silence(SilenceCommand::Create {
+            matchers,
+            duration,
+            comment,
+            op,
+        })) => op_command(&cli, |c| {
+            ops::run(
+                c,
+                op,
+                Operation::SilenceCreate {
+                    matchers: matchers.clone(),
+                    duration_seconds: duration.as_secs(),
+                    comment: comment.clone(),
+                },
+            )
+        }),
+        Some(Command::Silence(SilenceCommand::Expire { id, op })) => op_command(&cli, |c| {
+            ops::run(c, op, Operation::SilenceExpire { id: id.clone() })
+        }),
+        Some(Command::Ops(OpsCommand::List { output })) => print_code(ops_journal::list(*output)),
+        Some(Command::Ops(OpsCommand::Show { id, output })) => {
+            print_code(ops_journal::show(id, *output))
+        }
+        Some(Command::Ops(OpsCommand::Resume { id, op })) => {
+            op_command(&cli, |c| ops_journal::resume(c, op, id))
+        }
+        Some(Command::Ops(OpsCommand::Undo { id, op })) => {
+            op_command(&cli, |c| ops_journal::undo(c, op, id))
+        }
         Some(Command::Sim(a)) => report(opsdeck::sim::cmd::run_sim(a.clone())),
         Some(Command::Demo(a)) => demo(&cli, a),
         Some(Command::Completions { shell }) => {
@@ -178,6 +340,23 @@ fn read_command(
             ExitCode::from(exit::USAGE)
         }
     }
+}
+
+/// Loads the config, runs a mutating command, prints its result.
+fn op_command(cli: &Cli, f: impl FnOnce(&opsdeck::config::Config) -> (String, u8)) -> ExitCode {
+    let loaded = match opsdeck::config::load(cli.config.as_deref(), cli.overrides()) {
+        Ok(l) => l,
+        Err(e) => return exit::config_errors(&e),
+    };
+    print_code(f(&loaded.config))
+}
+
+fn print_code((text, code): (String, u8)) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+    ExitCode::from(code)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {

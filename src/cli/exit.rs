@@ -22,3 +22,8 @@ pub fn config_errors(errors: &crate::config::ConfigErrors) -> ExitCode {
     }
     ExitCode::from(USAGE)
 }
+
+/// A guard refused the operation before anything changed.
+pub const REFUSED: u8 = 4;
+/// The operator interrupted (Ctrl-C): the operation was aborted.
+pub const INTERRUPTED: u8 = 130;
