@@ -6,7 +6,6 @@
 use std::io::Write;
 use std::time::Duration;
 
-use color_eyre::eyre::WrapErr;
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use ratatui::Terminal;
@@ -27,15 +26,6 @@ use crate::model::state::Update;
 
 /// Updates taken from the channel per batch (one snapshot rebuild each).
 const BATCH: usize = 512;
-
-/// Restores the terminal however `run` returns.
-struct Restore;
-
-impl Drop for Restore {
-    fn drop(&mut self) {
-        terminal::restore();
-    }
-}
 
 /// Runs the console until the operator quits or SIGTERM/SIGHUP arrives.
 ///
@@ -63,12 +53,9 @@ pub async fn run(
     let max_fps = config.ui.max_fps.max(1);
     let mut app = AppState::new(config, keymap, identity, Timestamp::now());
 
-    crossterm::terminal::enable_raw_mode().wrap_err("cannot put the terminal in raw mode")?;
-    let _restore = Restore;
-    let mut stdout = std::io::stdout();
-    crossterm::execute!(stdout, crossterm::terminal::EnterAlternateScreen)
-        .wrap_err("cannot enter the alternate screen")?;
-    let mut term = Terminal::new(CrosstermBackend::new(stdout))?;
+    // Restores the terminal however `run` returns; until then a panic does.
+    let _restore = terminal::enter()?;
+    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     term.clear()?;
     if let Ok(size) = term.size() {
         app.size = (size.width, size.height);
