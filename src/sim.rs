@@ -49,6 +49,9 @@
 //! stale resourceVersions, `deployments/scale`, pod logs and
 //! SelfSubjectAccessReview (JSON and protobuf). Bearer tokens per role
 //! ([`auth`]): viewer, operator, admin; none: 401; denied: 403 Status.
+//! With an audit log ([`audit`]; `--audit-log PATH`, [`fleet::FleetConfig`]'s
+//! `audit_log`, [`server::ServeOptions::audit_log`]) every mutating request
+//! is appended as one kube-apiserver `audit.k8s.io/v1` Event JSON line.
 //!
 //! Faults ([`fault`]), per region, at start (`--fault REGION:KIND`) or at run
 //! time through `POST /control/regions/<region>/faults` (admin token;
@@ -59,6 +62,7 @@
 //! [`cmd`] holds `opsdeck sim` and `opsdeck demo`.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod cluster;

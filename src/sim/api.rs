@@ -20,6 +20,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, header};
 use bytes::Bytes;
 
+use super::audit::{AuditLog, Pending};
 use super::auth::{self, Role, Tokens};
 use super::cluster::Cluster;
 use super::kind::Kind;
@@ -37,6 +38,8 @@ pub struct Shared {
     /// served behind the same tokens: reading needs any role, changing the
     /// admin token
     pub extra_control: Option<axum::Router>,
+    /// where mutating requests are recorded, if anywhere
+    pub audit: Option<Arc<AuditLog>>,
 }
 
 /// What the server does with a request.
@@ -162,9 +165,39 @@ pub fn target(group: &str, version: &str, rest: &[&str]) -> Option<Target> {
     }
 }
 
-/// Serve one request.
+/// Serve one request, and record it in the audit log if there is one.
 pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Outcome {
+    let received = jiff::Timestamp::now();
     let (parts, body) = req.into_parts();
+    let body = axum::body::to_bytes(body, 64 << 20).await.ok();
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    let role = shared.tokens.role(token);
+    let pending = shared
+        .audit
+        .as_ref()
+        .and_then(|log| Pending::start(log, received, &parts, body.as_ref(), role));
+    let outcome = match body {
+        Some(body) => answer(shared, parts, body, role).await,
+        None => Outcome::Answer(status::bad_request("unreadable request body")),
+    };
+    match (pending, outcome) {
+        (Some(p), Outcome::Answer(resp)) => Outcome::Answer(p.finish(resp).await),
+        (_, outcome) => outcome,
+    }
+}
+
+async fn answer(
+    shared: Arc<Shared>,
+    parts: axum::http::request::Parts,
+    body: Bytes,
+    role: Option<Role>,
+) -> Outcome {
     let path = parts.uri.path().to_string();
     let query = parse_query(parts.uri.query());
     let header = |h: header::HeaderName| {
@@ -175,17 +208,7 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Outcome {
             .unwrap_or("")
             .to_string()
     };
-    let (accept, content_type, authz) = (
-        header(header::ACCEPT),
-        header(header::CONTENT_TYPE),
-        header(header::AUTHORIZATION),
-    );
-    let body = match axum::body::to_bytes(body, 64 << 20).await {
-        Ok(b) => b,
-        Err(_) => return Outcome::Answer(status::bad_request("unreadable request body")),
-    };
-    let token = authz.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
-    let role = shared.tokens.role(token);
+    let (accept, content_type) = (header(header::ACCEPT), header(header::CONTENT_TYPE));
     if path == "/healthz" || path == "/livez" || path == "/readyz" {
         return Outcome::Answer(status::bytes(200, "text/plain", "ok"));
     }
@@ -383,8 +406,14 @@ async fn route(ctx: Ctx, segs: &[&str]) -> Resp {
 /// The RBAC verb of a request.
 pub fn verb(ctx: &Ctx, t: &Target) -> &'static str {
     let collection = matches!(t, Target::Collection { .. });
-    match ctx.method {
-        Method::GET if collection && ctx.flag("watch") => "watch",
+    verb_of(&ctx.method, collection, ctx.flag("watch"))
+}
+
+/// The RBAC verb of `method` on a collection or one object (`watch`: the
+/// request has `watch=true`).
+pub fn verb_of(method: &Method, collection: bool, watch: bool) -> &'static str {
+    match *method {
+        Method::GET if collection && watch => "watch",
         Method::GET if collection => "list",
         Method::GET => "get",
         Method::POST => "create",

@@ -47,6 +47,10 @@ pub struct SimArgs {
     /// Image tags containing this go CrashLoopBackOff (repeatable)
     #[arg(long = "crash-image", value_name = "PATTERN", default_values_t = ["crash".to_string()])]
     pub crash_image: Vec<String>,
+    /// Append one JSON line per mutating Kubernetes request (kube-apiserver's
+    /// audit.k8s.io/v1 Event; region in annotation opsdeck.sim/cluster) to PATH
+    #[arg(long, value_name = "PATH")]
+    pub audit_log: Option<PathBuf>,
 }
 
 /// Options of `opsdeck demo`.
@@ -105,6 +109,7 @@ impl SimArgs {
         let mut cfg = FleetConfig::new(self.config()?, self.dir.clone().unwrap_or_else(fresh_dir));
         cfg.telemetry_faults = flags::telemetry_faults(&self.faults);
         cfg.backfill = std::time::Duration::from_secs(self.backfill_minutes * 60);
+        cfg.audit_log = self.audit_log.clone();
         Ok(cfg)
     }
 }

@@ -16,7 +16,8 @@
 //! A sync task pushes a fresh snapshot into the telemetry every
 //! [`tasks::SYNC_EVERY`]; the telemetry's ticker samples, evaluates rules,
 //! sends alerts and writes FOCUS files into `<dir>/focus`. It writes the
-//! kubeconfig, `opsdeck.toml` and dummy AWS credentials into `dir`.
+//! kubeconfig, `opsdeck.toml` and dummy AWS credentials into `dir`, and,
+//! with [`FleetConfig::audit_log`], an audit line per mutating request.
 //! [`RunningFleet::shutdown`] stops everything.
 
 pub mod adapter;
@@ -33,7 +34,7 @@ use tokio::task::JoinHandle;
 
 use super::config::SimConfig;
 use super::kubeconfig::{self, FleetUrls};
-use super::server::Sim;
+use super::server::{ServeOptions, Sim};
 use super::telemetry::{self, Telemetry, TelemetryConfig};
 use super::world::World;
 
@@ -49,6 +50,9 @@ pub struct FleetConfig {
     /// telemetry history simulated before the start, so rates, charts and
     /// alerts have data at once
     pub backfill: Duration,
+    /// append an audit line (kube-apiserver's `audit.k8s.io/v1` Event) per
+    /// mutating Kubernetes request to this file ([`super::audit`])
+    pub audit_log: Option<PathBuf>,
 }
 
 impl FleetConfig {
@@ -59,6 +63,7 @@ impl FleetConfig {
             telemetry_faults: telemetry::Faults::default(),
             dir: dir.into(),
             backfill: Duration::from_secs(15 * 60),
+            audit_log: None,
         }
     }
 }
@@ -124,6 +129,11 @@ impl RunningFleet {
     /// Build the world and the telemetry, serve everything on loopback,
     /// start the sync task and write the files.
     pub async fn start(cfg: FleetConfig) -> std::io::Result<RunningFleet> {
+        // First, so a path that cannot be opened fails before anything runs.
+        let mut opts = match &cfg.audit_log {
+            Some(path) => ServeOptions::audit_log(path)?,
+            None => ServeOptions::default(),
+        };
         let sim_cfg = cfg.sim.clone();
         let world = tokio::task::spawn_blocking(move || World::generate(&sim_cfg))
             .await
@@ -157,8 +167,9 @@ impl RunningFleet {
         let alertmanager = bind(routers.alertmanager).await?;
         let opencost = bind(routers.opencost).await?;
         let cost_explorer = bind(routers.cost_explorer).await?;
+        opts.extra_control = Some(routers.control);
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", cfg.sim.port)).await?;
-        let sim = Sim::serve_with_control(world.clone(), listener, Some(routers.control));
+        let sim = Sim::serve_with(world.clone(), listener, opts);
         tasks.push(tasks::spawn_sync(world, telemetry.clone(), stopped));
         let ticker = telemetry.spawn_ticker();
         let fleet = RunningFleet {

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::api::{self, Outcome, Shared};
+use super::audit::AuditLog;
 use super::auth::{Role, Tokens};
 use super::config::SimConfig;
 use super::fault::FaultPatch;
@@ -42,15 +43,40 @@ impl std::fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
+/// How a simulator serves, beyond its world and listener.
+#[derive(Debug, Default)]
+pub struct ServeOptions {
+    /// more control routes, mounted next to `/control/regions/...`
+    /// (requests to `/control/<other>` go here, behind the same tokens)
+    pub extra_control: Option<axum::Router>,
+    /// the audit log mutating requests are recorded in ([`super::audit`])
+    pub audit: Option<Arc<AuditLog>>,
+}
+
+impl ServeOptions {
+    /// Record mutating requests in an audit log at `path` (appended to).
+    pub fn audit_log(path: impl Into<std::path::PathBuf>) -> std::io::Result<Self> {
+        Ok(Self {
+            audit: Some(Arc::new(AuditLog::open(path)?)),
+            ..Self::default()
+        })
+    }
+}
+
 impl Sim {
     /// Build the world and serve it on `127.0.0.1:<cfg.port>` (0: any port).
     pub async fn start(cfg: SimConfig) -> std::io::Result<Sim> {
+        Self::start_with(cfg, ServeOptions::default()).await
+    }
+
+    /// [`Sim::start`] with options (e.g. [`ServeOptions::audit_log`]).
+    pub async fn start_with(cfg: SimConfig, opts: ServeOptions) -> std::io::Result<Sim> {
         let port = cfg.port;
         let world = tokio::task::spawn_blocking(move || World::generate(&cfg))
             .await
             .map_err(std::io::Error::other)?;
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
-        Ok(Self::serve(Arc::new(world), listener))
+        Ok(Self::serve_with(Arc::new(world), listener, opts))
     }
 
     /// Serve an existing world on a bound listener.
@@ -66,6 +92,18 @@ impl Sim {
         listener: TcpListener,
         extra_control: Option<axum::Router>,
     ) -> Sim {
+        Self::serve_with(
+            world,
+            listener,
+            ServeOptions {
+                extra_control,
+                ..ServeOptions::default()
+            },
+        )
+    }
+
+    /// Serve an existing world on a bound listener, with options.
+    pub fn serve_with(world: Arc<World>, listener: TcpListener, opts: ServeOptions) -> Sim {
         let addr = listener
             .local_addr()
             .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
@@ -73,7 +111,8 @@ impl Sim {
         let shared = Arc::new(Shared {
             world,
             tokens,
-            extra_control,
+            extra_control: opts.extra_control,
+            audit: opts.audit,
         });
         let (stop, stopped) = watch::channel(false);
         let accept = tokio::spawn(accept_loop(listener, shared.clone(), stopped.clone()));
@@ -127,6 +166,11 @@ impl Sim {
         &self.shared.tokens
     }
 
+    /// The audit log file, if requests are recorded.
+    pub fn audit_log(&self) -> Option<&std::path::Path> {
+        self.shared.audit.as_deref().map(AuditLog::path)
+    }
+
     /// The token of a role.
     pub fn token(&self, role: Role) -> &str {
         self.shared.tokens.token(role)
@@ -173,7 +217,7 @@ async fn accept_loop(
             c = listener.accept() => c,
             _ = stopped.changed() => return,
         };
-        let Ok((stream, _)) = conn else { continue };
+        let Ok((stream, peer)) = conn else { continue };
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         let conn_stopped = stopped.clone();
@@ -184,21 +228,28 @@ async fn accept_loop(
             match (is_tls, tls) {
                 (true, Some(acceptor)) => {
                     if let Ok(s) = acceptor.accept(stream).await {
-                        serve_conn(s, shared, conn_stopped).await;
+                        serve_conn(s, peer, shared, conn_stopped).await;
                     }
                 }
-                _ => serve_conn(stream, shared, conn_stopped).await,
+                _ => serve_conn(stream, peer, shared, conn_stopped).await,
             }
         });
     }
 }
 
-async fn serve_conn<S>(io: S, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>)
-where
+async fn serve_conn<S>(
+    io: S,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let svc = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+    let svc = service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
         let shared = shared.clone();
+        // The client's address, for the audit log's sourceIPs.
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
         async move {
             match api::handle(shared, req.map(axum::body::Body::new)).await {
                 Outcome::Answer(r) => Ok(r),

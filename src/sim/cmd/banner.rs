@@ -46,6 +46,9 @@ pub fn write(out: &mut impl Write, args: &SimArgs, fleet: &RunningFleet) -> std:
     writeln!(out, "  FOCUS exports    {}", files.focus_dir.display())?;
     writeln!(out, "  kubeconfig       {}", files.kubeconfig.display())?;
     writeln!(out, "  opsdeck config   {}", files.config.display())?;
+    if let Some(path) = sim.audit_log() {
+        writeln!(out, "  audit log        {}", path.display())?;
+    }
     writeln!(out)?;
     let curl = format!(
         "curl -X POST -H 'Authorization: Bearer {}'",
