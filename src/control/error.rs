@@ -116,7 +116,9 @@ impl From<Refusal> for ControlError {
 pub fn kube(context: &str, what: &str, e: &kube::Error) -> ControlError {
     let text = crate::sources::kube::client::describe(e);
     match e {
-        kube::Error::Api(_) => ControlError::Failed(format!("{what} in {context}: {text}")),
-        _ => ControlError::Unreachable(format!("{what}: context {context} unreachable: {text}")),
+        kube::Error::HyperError(_) | kube::Error::Service(_) => {
+            ControlError::Unreachable(format!("{what}: context {context} unreachable: {text}"))
+        }
+        _ => ControlError::Failed(format!("{what} in {context}: {text}")),
     }
 }

@@ -55,9 +55,14 @@ pub fn permissions(plan: &Plan) -> Vec<Permission> {
             }
         }
     }
-    all.sort();
-    all.dedup();
-    all
+    // In step order (the first step's permission is named first), once each.
+    let mut out: Vec<Permission> = Vec::new();
+    for p in all {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// Asks each cluster, for each permission, whether the caller has it.
