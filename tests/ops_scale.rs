@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "sources_support/common.rs"]
-#[allow(dead_code)]
 mod common;
 mod ops_support;
 

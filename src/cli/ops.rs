@@ -325,7 +325,7 @@ fn result_doc(
     };
     match args.output {
         Format::Json => output::json("OperationResult", Vec::new(), body),
-        Format::Table => render::result(&body.summary, outcome, &body.message, f),
+        Format::Table => render::result(body.summary, outcome, &body.message, f),
     }
 }
 

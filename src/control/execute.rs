@@ -366,15 +366,15 @@ async fn run(
             state,
             message: message.clone(),
         });
-        if state == StepState::Done && !step.action.is_gate() {
-            if let Err(e) =
+        if state == StepState::Done
+            && !step.action.is_gate()
+            && let Err(e) =
                 super::record::event(ctx, step, &id, &format!("{cause}: {}", step.description))
                     .await
-            {
-                let _ = j.write(Record::Note {
-                    message: format!("no Event for step {}: {e}", step.index),
-                });
-            }
+        {
+            let _ = j.write(Record::Note {
+                message: format!("no Event for step {}: {e}", step.index),
+            });
         }
         results.push(StepResult {
             index: step.index,
