@@ -273,3 +273,46 @@ fn scale_with_an_hpa_changes_its_bounds_not_scale() {
         "no /scale write to fight the HPA"
     );
 }
+
+#[test]
+fn silence_create_then_expire_through_the_engine() {
+    let sim = sim("1");
+    let o = sim.opsdeck(&[
+        "silence",
+        "create",
+        "--matcher",
+        "service=checkout",
+        "--duration",
+        "2h",
+        "--comment",
+        "deploy window",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let doc = json(&o.stdout);
+    common::assert_schema(&doc);
+    let alerts = json(&sim.opsdeck(&["alerts", "-o", "json"]).stdout);
+    let silence = alerts["silences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["comment"] == "deploy window")
+        .cloned()
+        .unwrap_or_else(|| panic!("the Alertmanager holds the silence: {alerts}"));
+    assert_ne!(silence["state"], "expired");
+    let id = silence["id"].as_str().unwrap();
+    let o = sim.opsdeck(&["silence", "expire", id, "--yes"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let alerts = json(&sim.opsdeck(&["alerts", "-o", "json"]).stdout);
+    let state = alerts["silences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .map(|s| s["state"].clone());
+    assert_eq!(state, Some(serde_json::json!("expired")), "{alerts}");
+    let o = sim.opsdeck(&["silence", "expire", "no-such-id", "--yes"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+}
