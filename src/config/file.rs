@@ -88,6 +88,7 @@ pub struct FileRegion {
     pub prometheus: Option<FilePrometheus>,
     pub alertmanagers: Option<Vec<FileAlertmanager>>,
     pub billing: Option<FileBilling>,
+    pub rto: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -155,6 +156,8 @@ pub struct FileService {
     pub slo: Option<FileSlo>,
     pub traffic: Option<FileTraffic>,
     pub regions: Option<BTreeMap<String, FileServiceRegion>>,
+    pub deploy: Option<FileDeploy>,
+    pub failover: Option<FileFailover>,
 }
 
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
@@ -196,4 +199,23 @@ pub struct FileTraffic {
 pub struct FileServiceRegion {
     pub deployment: Option<String>,
     pub replicas: Option<FileReplicas>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileDeploy {
+    pub waves: Option<Vec<Vec<String>>>,
+    pub gate_window: Option<String>,
+    pub gate_interval: Option<String>,
+    pub confidence: Option<f64>,
+    pub margin: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileFailover {
+    pub headroom: Option<f64>,
+    pub shift_steps: Option<Vec<f64>>,
+    pub min_serving_regions: Option<u32>,
+    pub silence: Option<String>,
 }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+mod operations;
 mod services;
 
 use super::checks::{self, Invalid};
@@ -283,6 +284,7 @@ impl<'a> Resolver<'a> {
             let billing = r
                 .billing
                 .and_then(|b| self.billing(b, &join(&base, &[k("billing")])));
+            let rto = r.rto.as_ref().map(|raw| self.duration(Some(raw), &join(&base, &[k("rto")]), 900));
             if let (Some(name), Some(provider)) = (name, provider) {
                 out.push(Region {
                     cloud_region: r.cloud_region.unwrap_or_else(|| name.clone()),
@@ -293,6 +295,7 @@ impl<'a> Resolver<'a> {
                     prometheus: prometheus.flatten(),
                     alertmanagers,
                     billing,
+                    rto,
                 });
             }
         }

@@ -109,6 +109,9 @@ pub struct Region {
     pub prometheus: Option<Prometheus>,
     pub alertmanagers: Vec<Alertmanager>,
     pub billing: Option<Billing>,
+    /// Recovery time objective of the region (shown beside a failover's estimate).
+    #[serde(with = "friendly_opt")]
+    pub rto: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -176,6 +179,34 @@ pub struct Service {
     pub traffic: Traffic,
     /// Per-region overrides, keyed by region name.
     pub regions: BTreeMap<String, ServiceRegion>,
+    pub deploy: Deploy,
+    pub failover: Failover,
+}
+
+/// Progressive deploy: waves and the SLO gate after each.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deploy {
+    /// Explicit waves of region names; empty: least-traffic non-production
+    /// region first, one region per wave, production last.
+    pub waves: Vec<Vec<String>>,
+    #[serde(with = "friendly")]
+    pub gate_window: std::time::Duration,
+    #[serde(with = "friendly")]
+    pub gate_interval: std::time::Duration,
+    /// Confidence of the canary-vs-baseline Mann-Whitney test (e.g. 0.95).
+    pub confidence: f64,
+    /// How much worse (fraction) the canary may be before it fails.
+    pub margin: f64,
+}
+
+/// Failover: headroom, the weight shift in steps, the safety rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failover {
+    pub headroom: f64,
+    pub shift_steps: Vec<f64>,
+    pub min_serving_regions: u32,
+    #[serde(with = "friendly")]
+    pub silence: std::time::Duration,
 }
 
 impl Service {
@@ -222,6 +253,17 @@ pub struct Traffic {
 pub struct ServiceRegion {
     pub deployment: Option<String>,
     pub replicas: Option<Replicas>,
+}
+
+mod friendly_opt {
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(d: &Option<std::time::Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => super::friendly::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 /// Durations print in jiff's friendly format ("15s", "5m").
