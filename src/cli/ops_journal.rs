@@ -153,8 +153,12 @@ fn line(r: &Record) -> String {
             step + 1,
             if *passed { "passed" } else { "failed" }
         ),
-        Record::RolledBack { step, observed } => format!("step {}: rolled back ({observed})", step + 1),
-        Record::RollbackFailed { step, error } => format!("step {}: ROLLBACK FAILED: {error}", step + 1),
+        Record::RolledBack { step, observed } => {
+            format!("step {}: rolled back ({observed})", step + 1)
+        }
+        Record::RollbackFailed { step, error } => {
+            format!("step {}: ROLLBACK FAILED: {error}", step + 1)
+        }
         Record::Note { message } => format!("note: {message}"),
         Record::Ended { outcome, message } => format!("ended: {}: {message}", outcome.label()),
     }
@@ -232,7 +236,10 @@ pub fn request(cfg: &Config, args: &OpArgs, id: &str, what: &str) -> (String, u8
         eprintln!("error: journal of {id} has no plan");
         return (String::new(), exit::FAILURE);
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -254,7 +261,13 @@ pub fn request(cfg: &Config, args: &OpArgs, id: &str, what: &str) -> (String, u8
             eprintln!("error: operation {id} takes no lease: it cannot be asked to {what}");
             (String::new(), exit::USAGE)
         }
-        Ok(n) => (format!("asked operation {id} to {what} ({n} lease{})\n", if n == 1 { "" } else { "s" }), exit::OK),
+        Ok(n) => (
+            format!(
+                "asked operation {id} to {what} ({n} lease{})\n",
+                if n == 1 { "" } else { "s" }
+            ),
+            exit::OK,
+        ),
         Err(e) => {
             eprintln!("error: {}", clean(&e.to_string()));
             (String::new(), e.exit_code())

@@ -284,7 +284,10 @@ impl<'a> Resolver<'a> {
             let billing = r
                 .billing
                 .and_then(|b| self.billing(b, &join(&base, &[k("billing")])));
-            let rto = r.rto.as_ref().map(|raw| self.duration(Some(raw), &join(&base, &[k("rto")]), 900));
+            let rto = r
+                .rto
+                .as_ref()
+                .map(|raw| self.duration(Some(raw), &join(&base, &[k("rto")]), 900));
             if let (Some(name), Some(provider)) = (name, provider) {
                 out.push(Region {
                     cloud_region: r.cloud_region.unwrap_or_else(|| name.clone()),

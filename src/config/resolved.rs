@@ -258,7 +258,10 @@ pub struct ServiceRegion {
 mod friendly_opt {
     use serde::Serializer;
 
-    pub fn serialize<S: Serializer>(d: &Option<std::time::Duration>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        d: &Option<std::time::Duration>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match d {
             Some(d) => super::friendly::serialize(d, s),
             None => s.serialize_none(),

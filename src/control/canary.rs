@@ -41,13 +41,33 @@ struct Samples {
 }
 
 /// One region's instant error ratio and p95 (None when not configured or empty).
-async fn sample(ctx: &Ctx, region: &str, service: &str) -> Result<(Option<f64>, Option<f64>), String> {
-    let reg = ctx.cfg.regions.iter().find(|r| r.name == region).ok_or_else(|| format!("no region {region}"))?;
-    let svc = ctx.cfg.services.iter().find(|s| s.name == service).ok_or_else(|| format!("no service {service}"))?;
-    let p = reg.prometheus.as_ref().ok_or_else(|| format!("no Prometheus for {region}"))?;
+async fn sample(
+    ctx: &Ctx,
+    region: &str,
+    service: &str,
+) -> Result<(Option<f64>, Option<f64>), String> {
+    let reg = ctx
+        .cfg
+        .regions
+        .iter()
+        .find(|r| r.name == region)
+        .ok_or_else(|| format!("no region {region}"))?;
+    let svc = ctx
+        .cfg
+        .services
+        .iter()
+        .find(|s| s.name == service)
+        .ok_or_else(|| format!("no service {service}"))?;
+    let p = reg
+        .prometheus
+        .as_ref()
+        .ok_or_else(|| format!("no Prometheus for {region}"))?;
     let client = crate::sources::http::client(p.auth.as_ref(), &p.headers, p.timeout)
         .and_then(|h| crate::sources::prometheus::client(h, &p.url))?;
-    let q = |raw: &Option<String>| raw.as_deref().map(|q| crate::sources::prometheus::expand(q, p.selector.as_deref()));
+    let q = |raw: &Option<String>| {
+        raw.as_deref()
+            .map(|q| crate::sources::prometheus::expand(q, p.selector.as_deref()))
+    };
     let mut out = (None, None);
     if let Some(e) = q(&svc.slo.error_ratio) {
         out.0 = crate::sources::prometheus::instant_value(&client, &e, p.timeout).await?;
@@ -78,7 +98,10 @@ pub async fn gate(ctx: &Ctx, spec: &Spec<'_>, cancel: &CancellationToken) -> Ver
                     Err(e) => {
                         return Verdict {
                             passed: false,
-                            message: format!("cannot judge the canary: {}", crate::sanitize::clean(&e)),
+                            message: format!(
+                                "cannot judge the canary: {}",
+                                crate::sanitize::clean(&e)
+                            ),
                             values: values(spec, &s, "failed"),
                         };
                     }
@@ -87,14 +110,17 @@ pub async fn gate(ctx: &Ctx, spec: &Spec<'_>, cancel: &CancellationToken) -> Ver
         }
         if Instant::now() >= deadline {
             let short = s.canary_p95.len().max(s.canary_err.len()) < MIN_SAMPLES
-                || (!spec.baseline.is_empty() && s.base_p95.len().max(s.base_err.len()) < MIN_SAMPLES);
+                || (!spec.baseline.is_empty()
+                    && s.base_p95.len().max(s.base_err.len()) < MIN_SAMPLES);
             if short && !extended {
                 extended = true;
                 deadline = Instant::now() + spec.window;
             } else if short {
                 return Verdict {
                     passed: false,
-                    message: format!("inconclusive: fewer than {MIN_SAMPLES} samples after extending the window once; failing closed"),
+                    message: format!(
+                        "inconclusive: fewer than {MIN_SAMPLES} samples after extending the window once; failing closed"
+                    ),
                     values: values(spec, &s, "inconclusive"),
                 };
             } else {
@@ -126,14 +152,26 @@ fn values(spec: &Spec<'_>, s: &Samples, verdict: &str) -> Value {
 fn judge(spec: &Spec<'_>, s: &Samples) -> Verdict {
     let mut bad = Vec::new();
     if let Some(e) = mean(&s.canary_err).filter(|e| *e > spec.max_error_ratio) {
-        bad.push(format!("canary error ratio {:.2}% > {:.2}%", e * 100.0, spec.max_error_ratio * 100.0));
+        bad.push(format!(
+            "canary error ratio {:.2}% > {:.2}%",
+            e * 100.0,
+            spec.max_error_ratio * 100.0
+        ));
     }
     if let Some(l) = mean(&s.canary_p95).filter(|l| *l > spec.max_p95) {
-        bad.push(format!("canary p95 {:.0} ms > {:.0} ms", l * 1000.0, spec.max_p95 * 1000.0));
+        bad.push(format!(
+            "canary p95 {:.0} ms > {:.0} ms",
+            l * 1000.0,
+            spec.max_p95 * 1000.0
+        ));
     }
     let alpha = 1.0 - spec.confidence;
-    for (name, c, b, unit) in [("error ratio", &s.canary_err, &s.base_err, 100.0), ("p95", &s.canary_p95, &s.base_p95, 1000.0)] {
-        let (Some(mc), Some(mb), Some((p, _))) = (median(c), median(b), mann_whitney_greater(c, b)) else {
+    for (name, c, b, unit) in [
+        ("error ratio", &s.canary_err, &s.base_err, 100.0),
+        ("p95", &s.canary_p95, &s.base_p95, 1000.0),
+    ] {
+        let (Some(mc), Some(mb), Some((p, _))) = (median(c), median(b), mann_whitney_greater(c, b))
+        else {
             continue;
         };
         if p < alpha && mc > mb * (1.0 + spec.margin) {
@@ -154,10 +192,17 @@ fn judge(spec: &Spec<'_>, s: &Samples) -> Verdict {
         };
         Verdict {
             passed: true,
-            message: format!("canary {} passed: within the SLO, {base}", spec.canary.join(", ")),
+            message: format!(
+                "canary {} passed: within the SLO, {base}",
+                spec.canary.join(", ")
+            ),
             values: values(spec, s, "pass"),
         }
     } else {
-        Verdict { passed: false, message: bad.join("; "), values: values(spec, s, "fail") }
+        Verdict {
+            passed: false,
+            message: bad.join("; "),
+            values: values(spec, s, "fail"),
+        }
     }
 }

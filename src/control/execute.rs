@@ -244,11 +244,19 @@ struct Signals {
 /// Renews every held lease (every third of the TTL, at most every 2 s, so
 /// a pause or abort request is seen quickly); a lost lease cancels the run
 /// (fail closed); the request annotation pauses, continues or aborts it.
-fn renew_task(ctx: &Ctx, held: Vec<Held>, cancel: CancellationToken, signals: Arc<Signals>) -> tokio::task::JoinHandle<()> {
+fn renew_task(
+    ctx: &Ctx,
+    held: Vec<Held>,
+    cancel: CancellationToken,
+    signals: Arc<Signals>,
+) -> tokio::task::JoinHandle<()> {
     use std::sync::atomic::Ordering;
     let ctx = ctx.clone();
     tokio::spawn(async move {
-        let every = (ctx.settings.lease_ttl / 3).clamp(std::time::Duration::from_millis(200), std::time::Duration::from_secs(2));
+        let every = (ctx.settings.lease_ttl / 3).clamp(
+            std::time::Duration::from_millis(200),
+            std::time::Duration::from_secs(2),
+        );
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}
@@ -327,7 +335,9 @@ async fn run(
             continue;
         }
         if wait_while_paused(&signals, &inner, &tx).await {
-            let _ = j.write(Record::Note { message: "continued by request".into() });
+            let _ = j.write(Record::Note {
+                message: "continued by request".into(),
+            });
         }
         if inner.is_cancelled() {
             outcome = stopped(&signals, step.index);
@@ -415,7 +425,13 @@ async fn run(
         let applied: Vec<usize> = plan
             .steps
             .iter()
-            .filter(|s| done.contains(&s.index) || results.iter().any(|r| r.index == s.index && matches!(r.state, StepState::Done | StepState::AlreadyApplied)))
+            .filter(|s| {
+                done.contains(&s.index)
+                    || results.iter().any(|r| {
+                        r.index == s.index
+                            && matches!(r.state, StepState::Done | StepState::AlreadyApplied)
+                    })
+            })
             .map(|s| s.index)
             .collect();
         let summary = rollback::run(ctx, plan, &applied, j, &cause, &tx).await;
@@ -443,23 +459,35 @@ async fn run(
 
 fn stopped(signals: &Signals, step: usize) -> (Outcome, String) {
     if let Some(why) = signals.lost.lock().ok().and_then(|l| l.clone()) {
-        return (Outcome::Failed, format!("stopped at step {}: lease lost: {why}", step + 1));
+        return (
+            Outcome::Failed,
+            format!("stopped at step {}: lease lost: {why}", step + 1),
+        );
     }
     let by = if signals.aborted.load(std::sync::atomic::Ordering::SeqCst) {
         "by request (ops abort)"
     } else {
         "by the operator"
     };
-    (Outcome::Aborted, format!("aborted {by} at step {}", step + 1))
+    (
+        Outcome::Aborted,
+        format!("aborted {by} at step {}", step + 1),
+    )
 }
 
 /// Holds the run between steps while a pause is requested; true if it paused.
-async fn wait_while_paused(signals: &Signals, cancel: &CancellationToken, tx: &UnboundedSender<Progress>) -> bool {
+async fn wait_while_paused(
+    signals: &Signals,
+    cancel: &CancellationToken,
+    tx: &UnboundedSender<Progress>,
+) -> bool {
     use std::sync::atomic::Ordering;
     if !signals.paused.load(Ordering::SeqCst) {
         return false;
     }
-    let _ = tx.send(Progress::Note { message: "paused by request; `opsdeck ops continue ID` goes on".into() });
+    let _ = tx.send(Progress::Note {
+        message: "paused by request; `opsdeck ops continue ID` goes on".into(),
+    });
     while signals.paused.load(Ordering::SeqCst) && !cancel.is_cancelled() {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }

@@ -56,17 +56,35 @@ pub fn rollout_state(d: &Deployment) -> (bool, Option<String>, Value) {
 }
 
 /// Container states that never end in a ready pod without a change.
-const STUCK: [&str; 4] = ["CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError"];
+const STUCK: [&str; 4] = [
+    "CrashLoopBackOff",
+    "ImagePullBackOff",
+    "ErrImagePull",
+    "CreateContainerConfigError",
+];
 
 /// A pod of the Deployment stuck in one of [`STUCK`], named with its reason.
 async fn stuck_pod(pods: &Api<Pod>, d: &Deployment) -> Option<String> {
     let labels = d.spec.as_ref()?.selector.match_labels.as_ref()?;
-    let selector = labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
+    let selector = labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
     // Only pods running the template's images: old pods of a release being
     // rolled back may crash on their way out.
     let template = d.spec.as_ref()?.template.spec.as_ref()?;
-    let current = |name: &str| template.containers.iter().find(|c| c.name == name).and_then(|c| c.image.clone());
-    let list = pods.list(&ListParams::default().labels(&selector)).await.ok()?;
+    let current = |name: &str| {
+        template
+            .containers
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.image.clone())
+    };
+    let list = pods
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .ok()?;
     list.items.iter().find_map(|p| {
         let statuses = p.status.as_ref()?.container_statuses.as_ref()?;
         statuses.iter().find_map(|c| {
@@ -113,7 +131,9 @@ pub async fn rollout(
             Ok(d) => {
                 let (complete, mut failed, values) = rollout_state(&d);
                 if !complete && failed.is_none() {
-                    failed = stuck_pod(&pods, &d).await.map(|p| format!("rollout cannot complete: {p}"));
+                    failed = stuck_pod(&pods, &d)
+                        .await
+                        .map(|p| format!("rollout cannot complete: {p}"));
                 }
                 let spec = values["specReplicas"].as_i64().unwrap_or(0);
                 let in_range = min.is_none_or(|m| spec >= i64::from(m))

@@ -74,7 +74,10 @@ fn field(action: &Action, obj: &Value) -> Value {
             .cloned()
             .unwrap_or(Value::Null),
         Action::SetImage { container, .. } => container_index(obj, container)
-            .and_then(|i| obj.pointer(&format!("/spec/template/spec/containers/{i}/image")).cloned())
+            .and_then(|i| {
+                obj.pointer(&format!("/spec/template/spec/containers/{i}/image"))
+                    .cloned()
+            })
             .unwrap_or(Value::Null),
         Action::SetWeight { key, .. } => super::router::weight(
             obj.get("kind").and_then(Value::as_str).unwrap_or("Service"),
@@ -187,10 +190,12 @@ pub async fn apply(
         }
         Action::SetImage { container, image } => {
             let Some(i) = container_index(observed, container) else {
-                return Err(kube::Error::Discovery(kube::error::DiscoveryError::MissingResource(format!(
-                    "container {container} in {}",
-                    target.label()
-                ))));
+                return Err(kube::Error::Discovery(
+                    kube::error::DiscoveryError::MissingResource(format!(
+                        "container {container} in {}",
+                        target.label()
+                    )),
+                ));
             };
             let mut ops = vec![
                 json!({"op": "replace", "path": "/metadata/resourceVersion", "value": resource_version}),
@@ -208,7 +213,16 @@ pub async fn apply(
                 .await?;
         }
         Action::SetWeight { key, weight, .. } => {
-            super::router::set(client, target, key, *weight, resource_version, observed, dry_run).await?;
+            super::router::set(
+                client,
+                target,
+                key,
+                *weight,
+                resource_version,
+                observed,
+                dry_run,
+            )
+            .await?;
         }
         _ => {}
     }

@@ -177,7 +177,10 @@ pub async fn acquire(
             };
             let transitions = prev.lease_transitions.unwrap_or(0) + i32::from(!mine);
             next.spec = Some(spec(ctx, &holder, acquired, transitions));
-            let annotations = next.metadata.annotations.get_or_insert_with(Default::default);
+            let annotations = next
+                .metadata
+                .annotations
+                .get_or_insert_with(Default::default);
             annotations.insert(OPERATION_ANNOTATION.into(), op_id.into());
             if !mine {
                 annotations.remove(REQUEST_ANNOTATION);
@@ -233,20 +236,38 @@ pub async fn renew(ctx: &Ctx, held: &Held) -> Result<Option<String>, String> {
 
 /// Asks the operation holding `service`'s lease (it must be `op_id`) to
 /// pause, continue or abort, through the lease's request annotation.
-pub async fn request(ctx: &Ctx, context: &str, namespace: &str, service: &str, op_id: &str, what: &str) -> Result<(), ControlError> {
+pub async fn request(
+    ctx: &Ctx,
+    context: &str,
+    namespace: &str,
+    service: &str,
+    op_id: &str,
+    what: &str,
+) -> Result<(), ControlError> {
     let api: Api<Lease> = Api::namespaced(ctx.kube(context).await?, namespace);
     let l = api
         .get_opt(&name(service))
         .await
         .map_err(|e| error::kube(context, "lease", &e))?
-        .ok_or_else(|| ControlError::Usage(format!("operation {op_id} holds no lease in {context}: it is not running")))?;
+        .ok_or_else(|| {
+            ControlError::Usage(format!(
+                "operation {op_id} holds no lease in {context}: it is not running"
+            ))
+        })?;
     if !ours(&l, Some(op_id)) || expired(&l, jiff::Timestamp::now()) {
-        return Err(ControlError::Usage(format!("operation {op_id} does not hold lease {} in {context}: it is not running", name(service))));
+        return Err(ControlError::Usage(format!(
+            "operation {op_id} does not hold lease {} in {context}: it is not running",
+            name(service)
+        )));
     }
     let patch = serde_json::json!({"metadata": {"annotations": {REQUEST_ANNOTATION: what}}});
-    api.patch(&name(service), &kube::api::PatchParams::default(), &kube::api::Patch::Merge(&patch))
-        .await
-        .map_err(|e| error::kube(context, "lease", &e))?;
+    api.patch(
+        &name(service),
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Merge(&patch),
+    )
+    .await
+    .map_err(|e| error::kube(context, "lease", &e))?;
     Ok(())
 }
 

@@ -129,18 +129,41 @@ impl Operation {
             ),
             Operation::SilenceExpire { id } => format!("expire silence {id}"),
             Operation::Undo { of } => format!("undo operation {of}"),
-            Operation::Deploy { service, image, regions, .. } => {
-                let wh = if regions.is_empty() { "every region".to_string() } else { regions.join(", ") };
+            Operation::Deploy {
+                service,
+                image,
+                regions,
+                ..
+            } => {
+                let wh = if regions.is_empty() {
+                    "every region".to_string()
+                } else {
+                    regions.join(", ")
+                };
                 format!("deploy {image} as {service} to {wh}")
             }
-            Operation::Failover { services, from, to, .. } => format!(
+            Operation::Failover {
+                services, from, to, ..
+            } => format!(
                 "fail {} over from {from} to {}",
-                if services.is_empty() { "every service".to_string() } else { services.join(", ") },
-                if to.is_empty() { "the other serving regions".to_string() } else { to.join(", ") }
+                if services.is_empty() {
+                    "every service".to_string()
+                } else {
+                    services.join(", ")
+                },
+                if to.is_empty() {
+                    "the other serving regions".to_string()
+                } else {
+                    to.join(", ")
+                }
             ),
             Operation::Failback { services, to } => format!(
                 "fail {} back to {to}",
-                if services.is_empty() { "every service".to_string() } else { services.join(", ") }
+                if services.is_empty() {
+                    "every service".to_string()
+                } else {
+                    services.join(", ")
+                }
             ),
         }
     }

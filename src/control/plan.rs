@@ -99,7 +99,12 @@ impl Plan {
 
     /// Every service whose lease the operation takes.
     pub fn lease_services(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.operation.service().map(str::to_string).into_iter().collect();
+        let mut out: Vec<String> = self
+            .operation
+            .service()
+            .map(str::to_string)
+            .into_iter()
+            .collect();
         for s in &self.services {
             if !out.contains(s) {
                 out.push(s.clone());

@@ -16,11 +16,19 @@ use super::step::ObjectRef;
 pub fn resource(kind: &str) -> Option<ApiResource> {
     let (g, v, k, plural) = match kind {
         "Service" => ("", "v1", "Service", "services"),
-        "VirtualService" => ("networking.istio.io", "v1", "VirtualService", "virtualservices"),
+        "VirtualService" => (
+            "networking.istio.io",
+            "v1",
+            "VirtualService",
+            "virtualservices",
+        ),
         "HTTPRoute" => ("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"),
         _ => return None,
     };
-    Some(ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk(g, v, k), plural))
+    Some(ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk(g, v, k),
+        plural,
+    ))
 }
 
 /// RBAC group and resource of a router object kind.
@@ -78,7 +86,9 @@ pub fn weight(kind: &str, key: &str, obj: &Value) -> Value {
 
 /// Reads a router object as JSON.
 pub async fn get(client: &kube::Client, t: &ObjectRef) -> Result<Value, kube::Error> {
-    let ar = resource(&t.kind).ok_or_else(|| kube::Error::Discovery(kube::error::DiscoveryError::MissingResource(t.kind.clone())))?;
+    let ar = resource(&t.kind).ok_or_else(|| {
+        kube::Error::Discovery(kube::error::DiscoveryError::MissingResource(t.kind.clone()))
+    })?;
     let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), &t.namespace, &ar);
     serde_json::to_value(api.get(&t.name).await?).map_err(kube::Error::SerdeError)
 }
@@ -93,7 +103,9 @@ pub async fn set(
     observed: &Value,
     dry_run: bool,
 ) -> Result<(), kube::Error> {
-    let ar = resource(&t.kind).ok_or_else(|| kube::Error::Discovery(kube::error::DiscoveryError::MissingResource(t.kind.clone())))?;
+    let ar = resource(&t.kind).ok_or_else(|| {
+        kube::Error::Discovery(kube::error::DiscoveryError::MissingResource(t.kind.clone()))
+    })?;
     let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), &t.namespace, &ar);
     let pp = PatchParams {
         dry_run,
@@ -106,10 +118,12 @@ pub async fn set(
         return Ok(());
     }
     let Some(path) = pointer(&t.kind, key, observed) else {
-        return Err(kube::Error::Discovery(kube::error::DiscoveryError::MissingResource(format!(
-            "{} {} has no route to {key}",
-            t.kind, t.name
-        ))));
+        return Err(kube::Error::Discovery(
+            kube::error::DiscoveryError::MissingResource(format!(
+                "{} {} has no route to {key}",
+                t.kind, t.name
+            )),
+        ));
     };
     let ops = json!([
         {"op": "replace", "path": "/metadata/resourceVersion", "value": resource_version},

@@ -9,7 +9,11 @@ pub fn mann_whitney_greater(a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
     if n1 == 0 || n2 == 0 {
         return None;
     }
-    let mut all: Vec<(f64, bool)> = a.iter().map(|v| (*v, true)).chain(b.iter().map(|v| (*v, false))).collect();
+    let mut all: Vec<(f64, bool)> = a
+        .iter()
+        .map(|v| (*v, true))
+        .chain(b.iter().map(|v| (*v, false)))
+        .collect();
     if all.iter().any(|(v, _)| !v.is_finite()) {
         return None;
     }
@@ -54,7 +58,11 @@ pub fn median(v: &[f64]) -> Option<f64> {
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
     let m = s.len() / 2;
-    Some(if s.len() % 2 == 0 { (s[m - 1] + s[m]) / 2.0 } else { s[m] })
+    Some(if s.len() % 2 == 0 {
+        (s[m - 1] + s[m]) / 2.0
+    } else {
+        s[m]
+    })
 }
 
 #[cfg(test)]
@@ -66,14 +74,16 @@ mod tests {
         // By hand: every a outranks every b, U = 5 * 5 = 25; mean 12.5,
         // variance 5*5*11/12, z = (25 - 12.5 - 0.5) / 4.787 = 2.507, and a
         // normal table gives P(Z > 2.51) = 0.0060.
-        let (p, u) = mann_whitney_greater(&[6.0, 7.0, 8.0, 9.0, 10.0], &[1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
+        let (p, u) =
+            mann_whitney_greater(&[6.0, 7.0, 8.0, 9.0, 10.0], &[1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
         assert_eq!(u, 25.0);
         assert!((p - 0.00609).abs() < 0.0005, "p = {p}");
     }
 
     #[test]
     fn the_other_direction_is_not() {
-        let (p, u) = mann_whitney_greater(&[1.0, 2.0, 3.0, 4.0, 5.0], &[6.0, 7.0, 8.0, 9.0, 10.0]).unwrap();
+        let (p, u) =
+            mann_whitney_greater(&[1.0, 2.0, 3.0, 4.0, 5.0], &[6.0, 7.0, 8.0, 9.0, 10.0]).unwrap();
         assert_eq!(u, 0.0);
         assert!(p > 0.99, "p = {p}");
     }
@@ -82,14 +92,18 @@ mod tests {
     fn overlapping_samples_with_ties() {
         // By hand: average ranks 1.5, 4, 4, 7, 9 for a: rank sum 25.5,
         // U = 25.5 - 15 = 10.5, below the mean 12.5: no evidence that a is larger.
-        let (p, u) = mann_whitney_greater(&[1.0, 2.0, 2.0, 3.0, 4.0], &[1.0, 2.0, 3.0, 3.0, 5.0]).unwrap();
+        let (p, u) =
+            mann_whitney_greater(&[1.0, 2.0, 2.0, 3.0, 4.0], &[1.0, 2.0, 3.0, 3.0, 5.0]).unwrap();
         assert_eq!(u, 10.5);
         assert!(p > 0.5, "p = {p}");
     }
 
     #[test]
     fn identical_samples_say_nothing() {
-        assert_eq!(mann_whitney_greater(&[1.0; 5], &[1.0; 5]).map(|r| r.0), Some(1.0));
+        assert_eq!(
+            mann_whitney_greater(&[1.0; 5], &[1.0; 5]).map(|r| r.0),
+            Some(1.0)
+        );
         assert!(mann_whitney_greater(&[], &[1.0]).is_none());
         assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));

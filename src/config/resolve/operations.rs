@@ -13,18 +13,30 @@ impl Resolver<'_> {
         let mut seen: Vec<&str> = Vec::new();
         for (w, wave) in waves.iter().enumerate() {
             if wave.is_empty() {
-                self.push(&join(base, &[k("waves"), i(w)]), "empty wave", Some("[]".into()), "one or more region names");
+                self.push(
+                    &join(base, &[k("waves"), i(w)]),
+                    "empty wave",
+                    Some("[]".into()),
+                    "one or more region names",
+                );
             }
             for (n, r) in wave.iter().enumerate() {
                 let path = join(base, &[k("waves"), i(w), i(n)]);
                 if !regions.contains(&r.as_str()) {
                     let valid = match nearest(r, regions) {
-                        Some(near) => format!("did you mean `{near}`? (one of {})", regions.join(", ")),
+                        Some(near) => {
+                            format!("did you mean `{near}`? (one of {})", regions.join(", "))
+                        }
                         None => format!("one of the configured regions: {}", regions.join(", ")),
                     };
                     self.push(&path, "unknown region", Some(format!("{r:?}")), &valid);
                 } else if seen.contains(&r.as_str()) {
-                    self.push(&path, "region in two waves", Some(format!("{r:?}")), "each region in one wave");
+                    self.push(
+                        &path,
+                        "region in two waves",
+                        Some(format!("{r:?}")),
+                        "each region in one wave",
+                    );
                 } else {
                     seen.push(r);
                 }
@@ -32,16 +44,34 @@ impl Resolver<'_> {
         }
         let confidence = d.confidence.unwrap_or(0.95);
         if !(0.5..1.0).contains(&confidence) {
-            self.push(&join(base, &[k("confidence")]), "confidence out of range", Some(confidence.to_string()), "a probability between 0.5 and 1, e.g. 0.95");
+            self.push(
+                &join(base, &[k("confidence")]),
+                "confidence out of range",
+                Some(confidence.to_string()),
+                "a probability between 0.5 and 1, e.g. 0.95",
+            );
         }
         let margin = d.margin.unwrap_or(0.1);
         if !margin.is_finite() || margin < 0.0 {
-            self.push(&join(base, &[k("margin")]), "margin must not be negative", Some(margin.to_string()), "a fraction, e.g. 0.1 for 10% worse");
+            self.push(
+                &join(base, &[k("margin")]),
+                "margin must not be negative",
+                Some(margin.to_string()),
+                "a fraction, e.g. 0.1 for 10% worse",
+            );
         }
         Deploy {
             waves,
-            gate_window: self.duration(d.gate_window.as_ref(), &join(base, &[k("gate_window")]), 120),
-            gate_interval: self.duration(d.gate_interval.as_ref(), &join(base, &[k("gate_interval")]), 5),
+            gate_window: self.duration(
+                d.gate_window.as_ref(),
+                &join(base, &[k("gate_window")]),
+                120,
+            ),
+            gate_interval: self.duration(
+                d.gate_interval.as_ref(),
+                &join(base, &[k("gate_interval")]),
+                5,
+            ),
             confidence,
             margin,
         }
@@ -50,7 +80,12 @@ impl Resolver<'_> {
     pub(super) fn failover(&mut self, f: FileFailover, base: &[PathSeg]) -> Failover {
         let headroom = f.headroom.unwrap_or(0.3);
         if !headroom.is_finite() || !(0.0..=5.0).contains(&headroom) {
-            self.push(&join(base, &[k("headroom")]), "headroom out of range", Some(headroom.to_string()), "a fraction between 0 and 5, e.g. 0.3 for 30%");
+            self.push(
+                &join(base, &[k("headroom")]),
+                "headroom out of range",
+                Some(headroom.to_string()),
+                "a fraction between 0 and 5, e.g. 0.3 for 30%",
+            );
         }
         let steps = f.shift_steps.unwrap_or_else(|| vec![0.5, 1.0]);
         let increasing = steps.windows(2).all(|w| w[0] < w[1]);

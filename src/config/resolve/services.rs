@@ -116,8 +116,15 @@ impl Resolver<'_> {
             let (Some(name), Some(namespace)) = (name, namespace) else {
                 continue;
             };
-            let deploy = self.deploy(s.deploy.unwrap_or_default(), &join(&base, &[k("deploy")]), regions);
-            let failover = self.failover(s.failover.unwrap_or_default(), &join(&base, &[k("failover")]));
+            let deploy = self.deploy(
+                s.deploy.unwrap_or_default(),
+                &join(&base, &[k("deploy")]),
+                regions,
+            );
+            let failover = self.failover(
+                s.failover.unwrap_or_default(),
+                &join(&base, &[k("failover")]),
+            );
             let t = s.traffic.unwrap_or_default();
             out.push(Service {
                 deployment: s.deployment.unwrap_or_else(|| name.clone()),

@@ -30,15 +30,25 @@ pub async fn run(
     let mut reverted = 0;
     let mut failed = Vec::new();
     let mut waits: Vec<ObjectRef> = Vec::new();
-    for step in plan.steps.iter().rev().filter(|s| applied.contains(&s.index) && !s.action.is_gate()) {
+    for step in plan
+        .steps
+        .iter()
+        .rev()
+        .filter(|s| applied.contains(&s.index) && !s.action.is_gate())
+    {
         if step.inverse.is_none() {
             continue;
         }
-        let _ = tx.send(Progress::Note { message: format!("rolling back: {}", step.description) });
+        let _ = tx.send(Progress::Note {
+            message: format!("rolling back: {}", step.description),
+        });
         match steps::revert(ctx, step, &cause).await {
             End::Done { observed, .. } | End::AlreadyApplied { observed, .. } => {
                 reverted += 1;
-                let _ = j.write(Record::RolledBack { step: step.index, observed });
+                let _ = j.write(Record::RolledBack {
+                    step: step.index,
+                    observed,
+                });
                 if let Some(t) = step.target.as_ref().filter(|t| t.kind == "Deployment")
                     && !waits.contains(t)
                 {
@@ -46,8 +56,13 @@ pub async fn run(
                 }
             }
             End::Failed { error } => {
-                let _ = tx.send(Progress::Note { message: format!("rollback of step {} failed: {error}", step.index + 1) });
-                let _ = j.write(Record::RollbackFailed { step: step.index, error: error.clone() });
+                let _ = tx.send(Progress::Note {
+                    message: format!("rollback of step {} failed: {error}", step.index + 1),
+                });
+                let _ = j.write(Record::RollbackFailed {
+                    step: step.index,
+                    error: error.clone(),
+                });
                 failed.push(step.index + 1);
             }
         }
@@ -56,18 +71,34 @@ pub async fn run(
     let never = CancellationToken::new();
     let mut not_ready = Vec::new();
     for t in &waits {
-        let v = gate::rollout(ctx, t, ctx.settings.rollout_timeout.min(Duration::from_secs(600)), None, None, &never).await;
-        let _ = tx.send(Progress::Note { message: format!("rollback: {}", v.message) });
+        let v = gate::rollout(
+            ctx,
+            t,
+            ctx.settings.rollout_timeout.min(Duration::from_secs(600)),
+            None,
+            None,
+            &never,
+        )
+        .await;
+        let _ = tx.send(Progress::Note {
+            message: format!("rollback: {}", v.message),
+        });
         if !v.passed {
             not_ready.push(t.label());
         }
     }
-    let mut s = format!("rolled back {reverted} change{}", if reverted == 1 { "" } else { "s" });
+    let mut s = format!(
+        "rolled back {reverted} change{}",
+        if reverted == 1 { "" } else { "s" }
+    );
     if !failed.is_empty() {
         s.push_str(&format!("; could not roll back step(s) {failed:?}"));
     }
     if !not_ready.is_empty() {
-        s.push_str(&format!("; not rolled out after the rollback: {}", not_ready.join(", ")));
+        s.push_str(&format!(
+            "; not rolled out after the rollback: {}",
+            not_ready.join(", ")
+        ));
     }
     s
 }

@@ -14,19 +14,30 @@ use super::scale::{permission, wait_step};
 use super::{Confirmation, Plan, preview, target};
 
 /// The waves of `regions` for `svc`.
-async fn waves(ctx: &Ctx, svc: &crate::config::Service, regions: &[String]) -> (Vec<Vec<String>>, Vec<String>) {
+async fn waves(
+    ctx: &Ctx,
+    svc: &crate::config::Service,
+    regions: &[String],
+) -> (Vec<Vec<String>>, Vec<String>) {
     let mut warnings = Vec::new();
     if !svc.deploy.waves.is_empty() {
         let mut out: Vec<Vec<String>> = svc
             .deploy
             .waves
             .iter()
-            .map(|w| w.iter().filter(|r| regions.contains(r)).cloned().collect::<Vec<_>>())
+            .map(|w| {
+                w.iter()
+                    .filter(|r| regions.contains(r))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
             .filter(|w| !w.is_empty())
             .collect();
         for r in regions {
             if !out.iter().flatten().any(|x| x == r) {
-                warnings.push(format!("{r} is in no configured wave: deployed last, on its own"));
+                warnings.push(format!(
+                    "{r} is in no configured wave: deployed last, on its own"
+                ));
                 out.push(vec![r.clone()]);
             }
         }
@@ -46,23 +57,43 @@ async fn waves(ctx: &Ctx, svc: &crate::config::Service, regions: &[String]) -> (
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let prod = ctx.cfg.regions.iter().find(|x| &x.name == r).is_some_and(|x| target::production(ctx, x));
+            let prod = ctx
+                .cfg
+                .regions
+                .iter()
+                .find(|x| &x.name == r)
+                .is_some_and(|x| target::production(ctx, x));
             (prod, rate(r), i, r.clone())
         })
         .collect();
     order.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
-    (order.into_iter().map(|(_, _, _, r)| vec![r]).collect(), warnings)
+    (
+        order.into_iter().map(|(_, _, _, r)| vec![r]).collect(),
+        warnings,
+    )
 }
 
-pub async fn plan(ctx: &Ctx, service: &str, image: &str, container: Option<&str>, regions: &[String]) -> Result<Plan, ControlError> {
+pub async fn plan(
+    ctx: &Ctx,
+    service: &str,
+    image: &str,
+    container: Option<&str>,
+    regions: &[String],
+) -> Result<Plan, ControlError> {
     let svc = target::service(ctx, service)?;
     let all: Vec<String> = ctx.cfg.regions.iter().map(|r| r.name.clone()).collect();
-    let chosen: Vec<String> = if regions.is_empty() { all.clone() } else { regions.to_vec() };
+    let chosen: Vec<String> = if regions.is_empty() {
+        all.clone()
+    } else {
+        regions.to_vec()
+    };
     for r in &chosen {
         target::region(ctx, r)?;
     }
     if image.trim().is_empty() {
-        return Err(ControlError::Usage("--image must name an image, e.g. registry.example.com/shop/checkout:1.2.3".into()));
+        return Err(ControlError::Usage(
+            "--image must name an image, e.g. registry.example.com/shop/checkout:1.2.3".into(),
+        ));
     }
     let (waves, mut warnings) = waves(ctx, svc, &chosen).await;
     let mut steps = Vec::new();
@@ -78,17 +109,42 @@ pub async fn plan(ctx: &Ctx, service: &str, image: &str, container: Option<&str>
             for live in target::live(ctx, svc, region).await? {
                 warnings.extend(live.warnings());
                 let t = live.target.clone();
-                let containers = live.object.pointer("/spec/template/spec/containers").and_then(Value::as_array).cloned().unwrap_or_default();
-                let name_of = |c: &Value| c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                let containers = live
+                    .object
+                    .pointer("/spec/template/spec/containers")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let name_of = |c: &Value| {
+                    c.get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
                 let c = match container {
-                    Some(want) => containers.iter().find(|c| name_of(c) == want).ok_or_else(|| {
-                        let have: Vec<String> = containers.iter().map(name_of).collect();
-                        ControlError::Usage(format!("{} has no container {want:?} (containers: {})", t.label(), have.join(", ")))
+                    Some(want) => {
+                        containers
+                            .iter()
+                            .find(|c| name_of(c) == want)
+                            .ok_or_else(|| {
+                                let have: Vec<String> = containers.iter().map(name_of).collect();
+                                ControlError::Usage(format!(
+                                    "{} has no container {want:?} (containers: {})",
+                                    t.label(),
+                                    have.join(", ")
+                                ))
+                            })?
+                    }
+                    None => containers.first().ok_or_else(|| {
+                        ControlError::Failed(format!("{} has no containers", t.label()))
                     })?,
-                    None => containers.first().ok_or_else(|| ControlError::Failed(format!("{} has no containers", t.label())))?,
                 };
                 let cname = name_of(c);
-                let current = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
+                let current = c
+                    .get("image")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
                 if current == image {
                     warnings.push(format!("{} already runs {image}", t.label()));
                     continue;
@@ -96,11 +152,25 @@ pub async fn plan(ctx: &Ctx, service: &str, image: &str, container: Option<&str>
                 changed = true;
                 steps.push(Step {
                     index: 0,
-                    description: format!("wave {}: set {} container {cname} to {image}", w + 1, t.label()),
-                    action: Action::SetImage { container: cname.clone(), image: image.into() },
+                    description: format!(
+                        "wave {}: set {} container {cname} to {image}",
+                        w + 1,
+                        t.label()
+                    ),
+                    action: Action::SetImage {
+                        container: cname.clone(),
+                        image: image.into(),
+                    },
                     target: Some(t.clone()),
-                    changes: vec![FieldChange { field: format!("spec.template.spec.containers[{cname}].image"), from: json!(current), to: json!(image) }],
-                    inverse: Some(Action::SetImage { container: cname.clone(), image: current.clone() }),
+                    changes: vec![FieldChange {
+                        field: format!("spec.template.spec.containers[{cname}].image"),
+                        from: json!(current),
+                        to: json!(image),
+                    }],
+                    inverse: Some(Action::SetImage {
+                        container: cname.clone(),
+                        image: current.clone(),
+                    }),
                     permissions: vec![permission(&t, "patch", "apps", "deployments", None)],
                     dry_run: true,
                     resource_version: live.resource_version(),
@@ -121,7 +191,11 @@ pub async fn plan(ctx: &Ctx, service: &str, image: &str, container: Option<&str>
                 w + 1,
                 window.as_secs(),
                 wave.join(", "),
-                if baseline.is_empty() { "(none: absolute thresholds only)".to_string() } else { baseline.join(", ") }
+                if baseline.is_empty() {
+                    "(none: absolute thresholds only)".to_string()
+                } else {
+                    baseline.join(", ")
+                }
             ),
             action: Action::CanaryGate {
                 service: svc.name.clone(),
@@ -158,7 +232,11 @@ pub async fn plan(ctx: &Ctx, service: &str, image: &str, container: Option<&str>
         "deploy {image} as {service} in {} wave{}: {}",
         waves.len(),
         if waves.len() == 1 { "" } else { "s" },
-        waves.iter().map(|w| w.join("+")).collect::<Vec<_>>().join(" -> ")
+        waves
+            .iter()
+            .map(|w| w.join("+"))
+            .collect::<Vec<_>>()
+            .join(" -> ")
     );
     Ok(Plan {
         operation: op,

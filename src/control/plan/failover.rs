@@ -31,13 +31,22 @@ pub struct RegionWeight {
 pub async fn weights(ctx: &Ctx, svc: &Service) -> Result<Vec<RegionWeight>, ControlError> {
     let mut out = Vec::new();
     for region in &ctx.cfg.regions {
-        let Some(cluster) = region.clusters.first() else { continue };
+        let Some(cluster) = region.clusters.first() else {
+            continue;
+        };
         let (kind, name, key, context) = match svc.traffic.router {
-            Router::ExternalDns => ("Service", svc.traffic.k8s_service.clone(), svc.traffic.weight_annotation.clone(), cluster.context.clone()),
-            Router::None => return Err(ControlError::Usage(format!(
-                "service {} has traffic.router = \"none\": there are no weights to move (set services.traffic.router)",
-                svc.name
-            ))),
+            Router::ExternalDns => (
+                "Service",
+                svc.traffic.k8s_service.clone(),
+                svc.traffic.weight_annotation.clone(),
+                cluster.context.clone(),
+            ),
+            Router::None => {
+                return Err(ControlError::Usage(format!(
+                    "service {} has traffic.router = \"none\": there are no weights to move (set services.traffic.router)",
+                    svc.name
+                )));
+            }
         };
         let t = ObjectRef {
             region: region.name.clone(),
@@ -49,13 +58,25 @@ pub async fn weights(ctx: &Ctx, svc: &Service) -> Result<Vec<RegionWeight>, Cont
             uid: None,
         };
         let client = ctx.kube(&t.context).await?;
-        let obj = super::super::router::get(&client, &t)
-            .await
-            .map_err(|e| super::super::error::kube(&t.context, &format!("{} {}/{}", t.kind, t.namespace, t.name), &e))?;
-        let weight = super::super::router::weight(kind, &key, &obj).as_u64().unwrap_or(0) as u32;
+        let obj = super::super::router::get(&client, &t).await.map_err(|e| {
+            super::super::error::kube(
+                &t.context,
+                &format!("{} {}/{}", t.kind, t.namespace, t.name),
+                &e,
+            )
+        })?;
+        let weight = super::super::router::weight(kind, &key, &obj)
+            .as_u64()
+            .unwrap_or(0) as u32;
         out.push(RegionWeight {
             region: region.name.clone(),
-            target: ObjectRef { uid: obj.pointer("/metadata/uid").and_then(|v| v.as_str()).map(str::to_string), ..t },
+            target: ObjectRef {
+                uid: obj
+                    .pointer("/metadata/uid")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+                ..t
+            },
             key,
             weight,
         });
@@ -67,11 +88,26 @@ fn weight_step(w: &RegionWeight, from: u32, to: u32, why: &str) -> Step {
     let (group, resource) = super::super::router::rbac(&w.target.kind);
     Step {
         index: 0,
-        description: format!("{why}: weight of {} in {} {from} -> {to}", w.target.name, w.region),
-        action: Action::SetWeight { region: w.region.clone(), weight: to, key: w.key.clone() },
+        description: format!(
+            "{why}: weight of {} in {} {from} -> {to}",
+            w.target.name, w.region
+        ),
+        action: Action::SetWeight {
+            region: w.region.clone(),
+            weight: to,
+            key: w.key.clone(),
+        },
         target: Some(w.target.clone()),
-        changes: vec![FieldChange { field: format!("weight[{}]", w.region), from: json!(from), to: json!(to) }],
-        inverse: Some(Action::SetWeight { region: w.region.clone(), weight: from, key: w.key.clone() }),
+        changes: vec![FieldChange {
+            field: format!("weight[{}]", w.region),
+            from: json!(from),
+            to: json!(to),
+        }],
+        inverse: Some(Action::SetWeight {
+            region: w.region.clone(),
+            weight: from,
+            key: w.key.clone(),
+        }),
         permissions: vec![permission(&w.target, "patch", group, resource, None)],
         dry_run: true,
         resource_version: None,
@@ -90,16 +126,27 @@ pub async fn plan(
     for t in to {
         target::region(ctx, t)?;
         if t == from {
-            return Err(ControlError::Usage(format!("--to {t}: a region cannot take over its own traffic")));
+            return Err(ControlError::Usage(format!(
+                "--to {t}: a region cannot take over its own traffic"
+            )));
         }
     }
     let chosen: Vec<&Service> = if services.is_empty() {
-        ctx.cfg.services.iter().filter(|s| s.traffic.router != Router::None).collect()
+        ctx.cfg
+            .services
+            .iter()
+            .filter(|s| s.traffic.router != Router::None)
+            .collect()
     } else {
-        services.iter().map(|s| target::service(ctx, s)).collect::<Result<_, _>>()?
+        services
+            .iter()
+            .map(|s| target::service(ctx, s))
+            .collect::<Result<_, _>>()?
     };
     if chosen.is_empty() {
-        return Err(ControlError::Usage("no service with a traffic router to fail over".into()));
+        return Err(ControlError::Usage(
+            "no service with a traffic router to fail over".into(),
+        ));
     }
     let matchers = if services.len() == 1 {
         vec![format!("region={from}"), format!("service={}", services[0])]
@@ -107,27 +154,54 @@ pub async fn plan(
         vec![format!("region={from}")]
     };
     let silence_for = chosen[0].failover.silence.as_secs();
-    let mut steps = silence::steps(ctx, &matchers, silence_for, &format!("opsdeck failover of {from} by {}", ctx.actor.label()))?;
+    let mut steps = silence::steps(
+        ctx,
+        &matchers,
+        silence_for,
+        &format!("opsdeck failover of {from} by {}", ctx.actor.label()),
+    )?;
     let mut warnings = Vec::new();
     let mut production = target::production(ctx, source);
     let (mut scales, mut waits, mut shifts) = (Vec::new(), Vec::new(), Vec::new());
     for svc in &chosen {
         let ws = weights(ctx, svc).await?;
         let Some(src) = ws.iter().find(|w| w.region == from).cloned() else {
-            return Err(ControlError::Usage(format!("{from} has no cluster for {}", svc.name)));
+            return Err(ControlError::Usage(format!(
+                "{from} has no cluster for {}",
+                svc.name
+            )));
         };
         if src.weight == 0 {
-            warnings.push(format!("{} already takes no traffic in {from} (weight 0): nothing to shift", svc.name));
+            warnings.push(format!(
+                "{} already takes no traffic in {from} (weight 0): nothing to shift",
+                svc.name
+            ));
             continue;
         }
         let targets: Vec<RegionWeight> = if to.is_empty() {
-            let serving: Vec<RegionWeight> = ws.iter().filter(|w| w.region != from && w.weight > 0).cloned().collect();
-            if serving.is_empty() { ws.iter().filter(|w| w.region != from).cloned().collect() } else { serving }
+            let serving: Vec<RegionWeight> = ws
+                .iter()
+                .filter(|w| w.region != from && w.weight > 0)
+                .cloned()
+                .collect();
+            if serving.is_empty() {
+                ws.iter().filter(|w| w.region != from).cloned().collect()
+            } else {
+                serving
+            }
         } else {
-            ws.iter().filter(|w| to.contains(&w.region)).cloned().collect()
+            ws.iter()
+                .filter(|w| to.contains(&w.region))
+                .cloned()
+                .collect()
         };
         // Safety rule: after the plan, some weight and enough serving regions.
-        let serving_after = ws.iter().filter(|w| w.region != from && (w.weight > 0 || targets.iter().any(|t| t.region == w.region))).count() as u32;
+        let serving_after = ws
+            .iter()
+            .filter(|w| {
+                w.region != from && (w.weight > 0 || targets.iter().any(|t| t.region == w.region))
+            })
+            .count() as u32;
         let min = svc.failover.min_serving_regions;
         if targets.is_empty() || serving_after < min {
             return Err(Refusal::Safety {
@@ -141,32 +215,62 @@ pub async fn plan(
         // Demand: the measured request rates; the source's part by weight share.
         let sizes: Vec<(String, u32, u32)> = ws.iter().map(|w| (w.region.clone(), 0, 0)).collect();
         let (figures, _) = preview::regions(ctx, svc, &sizes).await;
-        let rate = |r: &str| figures.iter().find(|f| f.region == r).and_then(|f| f.capacity.as_ref()).and_then(|c| c.request_rate_rps);
+        let rate = |r: &str| {
+            figures
+                .iter()
+                .find(|f| f.region == r)
+                .and_then(|f| f.capacity.as_ref())
+                .and_then(|c| c.request_rate_rps)
+        };
         let total_weight: u32 = ws.iter().map(|w| w.weight).sum();
         let global: f64 = ws.iter().filter_map(|w| rate(&w.region)).sum();
         let moved_rps = global * f64::from(src.weight) / f64::from(total_weight.max(1));
         let target_weight: u32 = targets.iter().map(|t| t.weight).sum();
-        let share = |t: &RegionWeight| if target_weight > 0 { f64::from(t.weight) / f64::from(target_weight) } else { 1.0 / targets.len() as f64 };
+        let share = |t: &RegionWeight| {
+            if target_weight > 0 {
+                f64::from(t.weight) / f64::from(target_weight)
+            } else {
+                1.0 / targets.len() as f64
+            }
+        };
         for t in &targets {
             let region = target::region(ctx, &t.region)?;
             production |= target::production(ctx, region);
             let b = svc.replicas_in(&t.region);
             let Some(cap) = svc.capacity_rps_per_pod else {
-                warnings.push(format!("{} has no capacity_rps_per_pod: {} is not scaled for the extra traffic", svc.name, t.region));
+                warnings.push(format!(
+                    "{} has no capacity_rps_per_pod: {} is not scaled for the extra traffic",
+                    svc.name, t.region
+                ));
                 continue;
             };
             let now_rps = rate(&t.region).unwrap_or(0.0);
-            let need = ((now_rps + share(t) * moved_rps) * (1.0 + svc.failover.headroom) / cap).ceil().max(1.0) as u32;
+            let need = ((now_rps + share(t) * moved_rps) * (1.0 + svc.failover.headroom) / cap)
+                .ceil()
+                .max(1.0) as u32;
             let live = target::live(ctx, svc, region).await?;
-            let current = live.first().map(|l| target::int(&l.object, "/spec/replicas", 1).max(0) as u32).unwrap_or(0);
+            let current = live
+                .first()
+                .map(|l| target::int(&l.object, "/spec/replicas", 1).max(0) as u32)
+                .unwrap_or(0);
             let mut want = need.max(current).max(b.min);
             if want > b.max {
                 let msg = format!(
                     "{} in {} needs {need} replicas to absorb {:.0} req/s with {:.0}% headroom, above its maximum {} (services.{}.replicas)",
-                    svc.name, t.region, share(t) * moved_rps, svc.failover.headroom * 100.0, b.max, svc.name
+                    svc.name,
+                    t.region,
+                    share(t) * moved_rps,
+                    svc.failover.headroom * 100.0,
+                    b.max,
+                    svc.name
                 );
                 if !allow_shortfall {
-                    return Err(Refusal::Bounds { message: format!("capacity shortfall: {msg}; --allow-shortfall proceeds at the maximum") }.into());
+                    return Err(Refusal::Bounds {
+                        message: format!(
+                            "capacity shortfall: {msg}; --allow-shortfall proceeds at the maximum"
+                        ),
+                    }
+                    .into());
                 }
                 warnings.push(format!("capacity shortfall (allowed): {msg}"));
                 want = b.max;
@@ -181,11 +285,12 @@ pub async fn plan(
         // Shift stepwise: targets up, then the source down; SLO check after each.
         let mut last_src = src.weight;
         let mut last: Vec<u32> = targets.iter().map(|t| t.weight).collect();
+        let shares: Vec<f64> = targets.iter().map(share).collect();
         for f in &svc.failover.shift_steps {
             let moved = (f64::from(src.weight) * f).round() as u32;
             let why = format!("shift {:.0}% of {}'s {} traffic", f * 100.0, from, svc.name);
-            for (i, t) in targets.iter().enumerate() {
-                let next = t.weight + (share(t) * f64::from(moved)).round() as u32;
+            for (i, (t, add)) in targets.iter().zip(split(moved, &shares)).enumerate() {
+                let next = t.weight + add;
                 if next != last[i] {
                     shifts.push(weight_step(t, last[i], next, &why));
                     last[i] = next;
@@ -214,10 +319,19 @@ pub async fn plan(
     }
     steps.extend(shifts);
     if let Some(rto) = source.rto {
-        warnings.push(format!("{from} has an RTO of {} s; the journal records how long this failover takes", rto.as_secs()));
+        warnings.push(format!(
+            "{from} has an RTO of {} s; the journal records how long this failover takes",
+            rto.as_secs()
+        ));
     }
     let names: Vec<String> = chosen.iter().map(|s| s.name.clone()).collect();
-    let op = Operation::Failover { services: services.to_vec(), from: from.into(), to: to.to_vec(), scale_down, allow_shortfall };
+    let op = Operation::Failover {
+        services: services.to_vec(),
+        from: from.into(),
+        to: to.to_vec(),
+        scale_down,
+        allow_shortfall,
+    };
     Ok(Plan {
         summary: op.describe(),
         operation: op,
@@ -233,12 +347,25 @@ pub async fn plan(
 
 /// The latest succeeded failover off `to` (of `services`, if named) that no
 /// failback reversed yet.
-fn recorded(ctx: &Ctx, services: &[String], to: &str) -> Result<(String, Vec<journal::Entry>), ControlError> {
+fn recorded(
+    ctx: &Ctx,
+    services: &[String],
+    to: &str,
+) -> Result<(String, Vec<journal::Entry>), ControlError> {
     let all = journal::list(&ctx.journal_dir).map_err(ControlError::Failed)?;
     let reversed: Vec<String> = all
         .iter()
-        .filter(|s| matches!(s.operation, Some(Operation::Failback { .. })) && s.outcome == Some(journal::Outcome::Succeeded))
-        .filter_map(|s| s.summary.split_whitespace().find(|w| w.contains("-failover-")).map(str::to_string))
+        .filter(|s| {
+            matches!(s.operation, Some(Operation::Failback { .. }))
+                && s.outcome == Some(journal::Outcome::Succeeded)
+        })
+        .filter_map(|s| {
+            s.summary
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+                .find(|w| w.contains("-failover-"))
+                .map(str::to_string)
+        })
         .collect();
     let found = all.iter().find(|s| {
         matches!(&s.operation, Some(Operation::Failover { from, services: sv, .. }) if from == to && (services.is_empty() || sv == services))
@@ -246,9 +373,14 @@ fn recorded(ctx: &Ctx, services: &[String], to: &str) -> Result<(String, Vec<jou
             && !reversed.contains(&s.id)
     });
     let Some(found) = found else {
-        return Err(ControlError::Usage(format!("no recorded failover off {to} to fail back (`opsdeck ops list` shows the journal)")));
+        return Err(ControlError::Usage(format!(
+            "no recorded failover off {to} to fail back (`opsdeck ops list` shows the journal)"
+        )));
     };
-    Ok((found.id.clone(), journal::load(&ctx.journal_dir, &found.id)?))
+    Ok((
+        found.id.clone(),
+        journal::load(&ctx.journal_dir, &found.id)?,
+    ))
 }
 
 pub fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, ControlError> {
@@ -259,7 +391,10 @@ pub fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, Contro
     };
     let silence_id = |step: usize| {
         entries.iter().find_map(|e| match &e.record {
-            Record::Done { step: s, observed } if *s == step => observed.get("id").and_then(|v| v.as_str()).map(str::to_string),
+            Record::Done { step: s, observed } if *s == step => observed
+                .get("id")
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
             _ => None,
         })
     };
@@ -267,20 +402,45 @@ pub fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, Contro
         let inv = s.inverse.clone()?;
         Some(Step {
             index: 0,
-            description: format!("{why}: {}", s.description),
+            description: format!(
+                "{why}: {} {}",
+                s.target.as_ref().map(|t| t.label()).unwrap_or_default(),
+                s.changes
+                    .iter()
+                    .map(|c| format!("{} {} -> {}", c.field, c.to, c.from))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             action: inv,
             target: s.target.clone(),
-            changes: s.changes.iter().map(|c| FieldChange { field: c.field.clone(), from: c.to.clone(), to: c.from.clone() }).collect(),
+            changes: s
+                .changes
+                .iter()
+                .map(|c| FieldChange {
+                    field: c.field.clone(),
+                    from: c.to.clone(),
+                    to: c.from.clone(),
+                })
+                .collect(),
             inverse: Some(s.action.clone()),
             permissions: s.permissions.clone(),
             dry_run: s.dry_run,
             resource_version: None,
         })
     };
-    let applied: Vec<&Step> = fo.steps.iter().filter(|s| done.contains(&s.index) && !s.action.is_gate()).collect();
+    let applied: Vec<&Step> = fo
+        .steps
+        .iter()
+        .filter(|s| done.contains(&s.index) && !s.action.is_gate())
+        .collect();
     let in_source = |s: &Step| s.target.as_ref().is_some_and(|t| t.region == to);
     let is_weight = |s: &Step| matches!(s.action, Action::SetWeight { .. });
-    let is_scale = |s: &Step| matches!(s.action, Action::SetReplicas { .. } | Action::SetHpaBounds { .. });
+    let is_scale = |s: &Step| {
+        matches!(
+            s.action,
+            Action::SetReplicas { .. } | Action::SetHpaBounds { .. }
+        )
+    };
     let mut steps = Vec::new();
     // 1. The source back to its replicas, ready, within its SLO.
     let mut checked = Vec::new();
@@ -296,7 +456,11 @@ pub fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, Contro
     };
     for name in &names {
         let svc = target::service(ctx, name)?;
-        if let Some(t) = applied.iter().filter_map(|s| s.target.as_ref()).find(|t| t.region == to) {
+        if let Some(t) = applied
+            .iter()
+            .filter_map(|s| s.target.as_ref())
+            .find(|t| t.region == to)
+        {
             checked.push(verify_step(ctx, svc, t));
         }
     }
@@ -308,15 +472,27 @@ pub fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, Contro
         steps.extend(revert(s, "shift back"));
     }
     // 3. The targets back to their replicas; 4. the silence expired.
-    for s in applied.iter().rev().filter(|s| is_scale(s) && !in_source(s)) {
+    for s in applied
+        .iter()
+        .rev()
+        .filter(|s| is_scale(s) && !in_source(s))
+    {
         steps.extend(revert(s, "restore"));
     }
-    for s in applied.iter().filter(|s| matches!(s.action, Action::CreateSilence { .. })) {
-        if let (Action::CreateSilence { ha_cluster, .. }, Some(sid)) = (&s.action, silence_id(s.index)) {
+    for s in applied
+        .iter()
+        .filter(|s| matches!(s.action, Action::CreateSilence { .. }))
+    {
+        if let (Action::CreateSilence { ha_cluster, .. }, Some(sid)) =
+            (&s.action, silence_id(s.index))
+        {
             steps.push(Step {
                 index: 0,
                 description: format!("expire the failover's silence {sid} in {ha_cluster}"),
-                action: Action::ExpireSilence { ha_cluster: ha_cluster.clone(), id: sid },
+                action: Action::ExpireSilence {
+                    ha_cluster: ha_cluster.clone(),
+                    id: sid,
+                },
                 target: None,
                 changes: Vec::new(),
                 inverse: None,
@@ -326,7 +502,10 @@ pub fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, Contro
             });
         }
     }
-    let op = Operation::Failback { services: services.to_vec(), to: to.into() };
+    let op = Operation::Failback {
+        services: services.to_vec(),
+        to: to.into(),
+    };
     Ok(Plan {
         summary: format!("{} (reverses {id})", op.describe()),
         operation: op,
@@ -338,4 +517,43 @@ pub fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, Contro
         rollback_on_failure: false,
         services: names,
     })
+}
+
+/// `total` split by `shares` in whole numbers that add up to `total`
+/// (largest remainder first).
+pub fn split(total: u32, shares: &[f64]) -> Vec<u32> {
+    let sum: f64 = shares.iter().sum();
+    if shares.is_empty() || sum <= 0.0 {
+        return vec![0; shares.len()];
+    }
+    let exact: Vec<f64> = shares.iter().map(|s| f64::from(total) * s / sum).collect();
+    let mut out: Vec<u32> = exact.iter().map(|e| e.floor() as u32).collect();
+    let mut left = total - out.iter().sum::<u32>();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|a, b| {
+        (exact[*b] - exact[*b].floor())
+            .total_cmp(&(exact[*a] - exact[*a].floor()))
+            .then(a.cmp(b))
+    });
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1;
+        left -= 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn splits_add_up() {
+        assert_eq!(split(100, &[1.0, 1.0, 1.0]), vec![34, 33, 33]);
+        assert_eq!(split(50, &[1.0, 1.0, 1.0]), vec![17, 17, 16]);
+        assert_eq!(split(10, &[3.0, 1.0]), vec![8, 2]);
+        assert_eq!(split(7, &[0.0, 0.0]), vec![0, 0]);
+    }
 }
