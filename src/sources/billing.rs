@@ -1,6 +1,7 @@
 //! Billing sources, normalised into one cost model: per day, per
 //! provider/region/service, currency kept. Each region's source runs on the
-//! billing refresh interval; its lines replace that region's earlier lines.
+//! billing refresh interval (backing off while it fails); its lines replace
+//! that region's earlier lines.
 
 pub mod aws_cost_explorer;
 pub mod focus_csv;
@@ -150,7 +151,9 @@ pub async fn run_with(
     let mut tick = super::ticker::Ticker::new(src.every, refresh);
     loop {
         tick.wait().await;
-        match fetch_once(&src, &mut focus).await {
+        let fetched = fetch_once(&src, &mut focus).await;
+        tick.polled(fetched.is_ok());
+        match fetched {
             Ok((lines, warnings)) => {
                 if tx
                     .send(Update::Costs {
