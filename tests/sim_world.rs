@@ -190,7 +190,10 @@ async fn eight_clusters_of_12500_pods() {
         .iter()
         .map(|p| {
             let m = &p["metadata"];
-            (m["namespace"].as_str().unwrap(), m["name"].as_str().unwrap())
+            (
+                m["namespace"].as_str().unwrap(),
+                m["name"].as_str().unwrap(),
+            )
         })
         .collect();
     assert_eq!(names.len(), 12_500);
