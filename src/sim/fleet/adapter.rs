@@ -163,13 +163,31 @@ mod tests {
         assert!(!us.nodes.is_empty() && us.nodes[0].cpu_cores > 1.0);
         let names: Vec<&str> = us.services.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names.len(), 4, "{names:?}");
+        // Capacities as config-examples/demo.toml documents them for the console.
+        let demo: toml::Table = include_str!("../../../config-examples/demo.toml")
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let documented = |name: &str| {
+            demo["services"]
+                .as_array()
+                .and_then(|all| all.iter().find(|s| s["name"].as_str() == Some(name)))
+                .and_then(|s| s["capacity_rps_per_pod"].as_float())
+        };
         for s in &us.services {
-            assert_eq!(s.capacity_rps_per_pod, capacity_rps_per_pod(&s.name));
+            assert_eq!(
+                Some(s.capacity_rps_per_pod),
+                documented(&s.name),
+                "{}",
+                s.name
+            );
             assert_eq!(s.traffic_weight, 100.0);
             assert_eq!(s.pods.len() as u32, s.ready_replicas, "{}", s.name);
             assert!(s.cpu_request_cores > 0.0 && s.memory_request_bytes > 0.0);
         }
-        assert_eq!(capacity_rps_per_pod("payments"), 25.0);
+        assert_eq!(
+            capacity_rps_per_pod("no-such-service"),
+            FALLBACK_CAPACITY_RPS_PER_POD
+        );
         assert!(us.hpas.iter().any(|h| h.target == "checkout"));
         let eu = input.region("eu-west-1").map(|r| r.failed);
         assert_eq!(eu, Some(true));
