@@ -12,6 +12,7 @@ pub struct FileConfig {
     pub policy: Option<FilePolicy>,
     pub regions: Option<Vec<FileRegion>>,
     pub services: Option<Vec<FileService>>,
+    pub notify: Option<Vec<FileNotify>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -218,4 +219,24 @@ pub struct FileFailover {
     pub shift_steps: Option<Vec<f64>>,
     pub min_serving_regions: Option<u32>,
     pub silence: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotifyKind {
+    /// A generic JSON webhook (an `opsdeck/v1` `OperationEvent`).
+    Webhook,
+    /// A Slack incoming webhook (`{"text": ...}`).
+    Slack,
+    /// A PagerDuty Events API v2 change event.
+    Pagerduty,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileNotify {
+    pub kind: Option<NotifyKind>,
+    pub url: Option<String>,
+    pub url_env: Option<String>,
+    pub routing_key_env: Option<String>,
 }

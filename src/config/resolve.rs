@@ -124,12 +124,14 @@ impl<'a> Resolver<'a> {
             .flat_map(|r| r.clusters.iter().map(|c| c.context.as_str()))
             .collect();
         let policy = self.policy(f.policy.unwrap_or_default(), &contexts, o);
+        let notify = self.notify(f.notify.unwrap_or_default());
         Config {
             source: Some(self.file.to_path_buf()),
             ui,
             policy,
             regions,
             services,
+            notify,
         }
     }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use super::file::{ConfirmMode, Provider, Router};
+pub use super::file::{ConfirmMode, NotifyKind, Provider, Router};
 use super::secret::Secret;
 
 #[derive(Debug, Clone, Serialize)]
@@ -17,6 +17,17 @@ pub struct Config {
     pub policy: Policy,
     pub regions: Vec<Region>,
     pub services: Vec<Service>,
+    /// Where operations announce their start, failures and end.
+    pub notify: Vec<Notify>,
+}
+
+/// One notification target. The URL may itself be a credential (Slack
+/// webhooks are): it prints redacted and never reaches the journal.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notify {
+    pub kind: NotifyKind,
+    pub url: Secret,
+    pub routing_key: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -297,6 +297,18 @@ async fn run(
     cancel: CancellationToken,
 ) -> Result<Finished, ControlError> {
     let id = j.id.clone();
+    for e in super::notify::send(
+        ctx,
+        &id,
+        &plan.summary,
+        super::notify::Phase::Started,
+        None,
+        "",
+    )
+    .await
+    {
+        let _ = j.write(Record::Note { message: e });
+    }
     let _ = tx.send(Progress::Started {
         id: id.clone(),
         journal: j.path.clone(),
@@ -410,6 +422,19 @@ async fn run(
             message: message.clone(),
         });
         if state == StepState::Failed {
+            let what = format!("step {} failed: {message}", step.index + 1);
+            for e in super::notify::send(
+                ctx,
+                &id,
+                &plan.summary,
+                super::notify::Phase::StepFailed,
+                None,
+                &what,
+            )
+            .await
+            {
+                let _ = j.write(Record::Note { message: e });
+            }
             outcome = if inner.is_cancelled() {
                 stopped(&signals, step.index)
             } else {
@@ -440,6 +465,18 @@ async fn run(
     inner.cancel();
     let _ = renewer.await;
     release(ctx, &leases).await;
+    for e in super::notify::send(
+        ctx,
+        &id,
+        &plan.summary,
+        super::notify::Phase::Ended,
+        Some(outcome.0.label()),
+        &outcome.1,
+    )
+    .await
+    {
+        let _ = j.write(Record::Note { message: e });
+    }
     let _ = j.write(Record::Ended {
         outcome: outcome.0,
         message: outcome.1.clone(),

@@ -2,9 +2,10 @@
 //! `[services.failover]` (headroom, weight steps, safety rule) tables.
 
 use super::super::error::nearest;
-use super::super::file::{FileDeploy, FileFailover};
+use super::super::file::{FileDeploy, FileFailover, FileNotify, NotifyKind};
 use super::super::locate::PathSeg;
-use super::super::resolved::{Deploy, Failover};
+use super::super::resolved::{Deploy, Failover, Notify};
+use super::super::secret::Secret;
 use super::{Resolver, i, join, k};
 
 impl Resolver<'_> {
@@ -105,5 +106,69 @@ impl Resolver<'_> {
             min_serving_regions: min_serving,
             silence: self.duration(f.silence.as_ref(), &join(base, &[k("silence")]), 24 * 3600),
         }
+    }
+}
+
+impl Resolver<'_> {
+    pub(super) fn notify(&mut self, list: Vec<FileNotify>) -> Vec<Notify> {
+        let mut out = Vec::new();
+        for (n, f) in list.into_iter().enumerate() {
+            let base = [k("notify"), i(n)];
+            let Some(kind) = self.required(
+                &f.kind,
+                &join(&base, &[k("kind")]),
+                "one of webhook, slack, pagerduty",
+            ) else {
+                continue;
+            };
+            let url = match (&f.url, &f.url_env) {
+                (Some(u), None) => match super::super::checks::http_url(u) {
+                    Ok(_) => Some(Secret::new("url".to_string(), u.clone())),
+                    Err(e) => {
+                        self.invalid(&join(&base, &[k("url")]), u, e);
+                        None
+                    }
+                },
+                (None, Some(var)) => self.secret_env(var, &join(&base, &[k("url_env")])),
+                (None, None) if kind == NotifyKind::Pagerduty => Some(Secret::new(
+                    "url".to_string(),
+                    "https://events.pagerduty.com/v2/change/enqueue".to_string(),
+                )),
+                (None, None) => {
+                    self.push(&join(&base, &[k("url")]), "missing required key", None, "url = \"https://...\" or url_env = \"VAR\" (Slack webhook URLs are secrets: prefer url_env)");
+                    None
+                }
+                (Some(_), Some(_)) => {
+                    self.push(
+                        &join(&base, &[k("url_env")]),
+                        "url and url_env both set",
+                        None,
+                        "one of url or url_env",
+                    );
+                    None
+                }
+            };
+            let routing_key = match (&f.routing_key_env, kind) {
+                (Some(var), _) => self.secret_env(var, &join(&base, &[k("routing_key_env")])),
+                (None, NotifyKind::Pagerduty) => {
+                    self.push(
+                        &join(&base, &[k("routing_key_env")]),
+                        "missing required key",
+                        None,
+                        "the environment variable holding the PagerDuty integration key",
+                    );
+                    None
+                }
+                (None, _) => None,
+            };
+            if let Some(url) = url {
+                out.push(Notify {
+                    kind,
+                    url,
+                    routing_key,
+                });
+            }
+        }
+        out
     }
 }
