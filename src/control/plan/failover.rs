@@ -546,6 +546,7 @@ pub fn split(total: u32, shares: &[f64]) -> Vec<u32> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::split;
 
