@@ -250,7 +250,9 @@ fn layers_resolve_file_then_env_then_flags() {
     env(&mut cmd);
     assert_eq!(
         layered(&mut cmd, &file),
-        (s("light"), s("default"), false, false, s("7s")),
+        // read_only is sticky: OPSDECK_READ_ONLY=false cannot turn off the
+        // file's read_only = true (tests/config_read_only.rs covers each layer).
+        (s("light"), s("default"), false, true, s("7s")),
         "the environment over the file"
     );
     let mut cmd = opsdeck(home.path());
