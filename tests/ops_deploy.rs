@@ -204,3 +204,35 @@ fn failover_moves_weight_off_a_region_and_failback_puts_it_back() {
     let o = sim.opsdeck(&["failback", "catalog", "--to", "us-east-1", "--yes"]);
     assert_eq!(o.code, 2, "nothing left to fail back: {}", o.stderr);
 }
+
+#[test]
+fn a_target_that_breaks_its_slo_stops_the_shift() {
+    let sim = sim_with("10", &["--fault", "eu-west-1:fail"]);
+    let weight = |r: &str| {
+        sim.jsonpath(
+            r,
+            "svc/catalog",
+            "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}",
+        )
+    };
+    let o = sim.opsdeck(&[
+        "failover",
+        "catalog",
+        "--from",
+        "us-east-1",
+        "--yes",
+        "--verify-window",
+        "2s",
+    ]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("eu-west-1 breaks its SLO"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        weight("us-east-1"),
+        "50",
+        "stopped after the first step; nothing sent back"
+    );
+}
