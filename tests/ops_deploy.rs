@@ -236,3 +236,73 @@ fn a_target_that_breaks_its_slo_stops_the_shift() {
         "stopped after the first step; nothing sent back"
     );
 }
+
+#[test]
+fn a_region_failover_scales_the_targets_and_failback_restores_them() {
+    let sim = sim("10");
+    // Tight capacity for catalog, so the targets must grow to take the load.
+    let tight = sim.config_with("tight.toml", |t| {
+        t.replacen(
+            "capacity_rps_per_pod = 80.0",
+            "capacity_rps_per_pod = 20.0",
+            1,
+        )
+    });
+    let run_with = |args: &[&str]| {
+        let mut c = sim.cmd(args);
+        c.arg("--config").arg(&tight);
+        run(c)
+    };
+    let replicas = |r: &str| {
+        sim.jsonpath(r, "deploy/catalog", "{.spec.replicas}")
+            .parse::<u32>()
+            .unwrap()
+    };
+    let weight = |r: &str, s: &str| {
+        sim.jsonpath(
+            r,
+            &format!("svc/{s}"),
+            "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}",
+        )
+    };
+    assert_eq!(replicas("eu-west-1"), 3);
+    let o = run_with(&[
+        "failover",
+        "--region",
+        "us-east-1",
+        "--yes",
+        "--verify-window",
+        "1s",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    for s in ["checkout", "catalog", "payments", "search"] {
+        assert_eq!(weight("us-east-1", s), "0", "{s} drained");
+    }
+    for r in ["eu-west-1", "europe-west4", "eastus"] {
+        let n = replicas(r);
+        assert!(
+            n > 3 && n <= 16,
+            "catalog in {r} scaled within its bounds for the extra load: {n}"
+        );
+        assert_eq!(
+            sim.jsonpath(r, "deploy/catalog", "{.status.readyReplicas}"),
+            n.to_string(),
+            "{r} ready"
+        );
+    }
+    let o = run_with(&[
+        "failback",
+        "--region",
+        "us-east-1",
+        "--yes",
+        "--verify-window",
+        "1s",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    for s in ["checkout", "catalog", "payments", "search"] {
+        assert_eq!(weight("us-east-1", s), "100", "{s} back");
+    }
+    for r in ["eu-west-1", "europe-west4", "eastus"] {
+        assert_eq!(replicas(r), 3, "catalog in {r} restored");
+    }
+}

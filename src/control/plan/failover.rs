@@ -253,7 +253,10 @@ pub async fn plan(
                 .first()
                 .map(|l| target::int(&l.object, "/spec/replicas", 1).max(0) as u32)
                 .unwrap_or(0);
-            let mut want = need.max(current).max(b.min);
+            if need <= current {
+                continue;
+            }
+            let mut want = need.max(b.min);
             if want > b.max {
                 let msg = format!(
                     "{} in {} needs {need} replicas to absorb {:.0} req/s with {:.0}% headroom, above its maximum {} (services.{}.replicas)",
