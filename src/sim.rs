@@ -83,6 +83,7 @@ pub mod patch;
 pub mod pod;
 pub mod replicaset;
 pub mod rng;
+pub mod routing;
 pub mod server;
 pub mod snapshot;
 pub mod store;
