@@ -9,7 +9,6 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -324,21 +323,4 @@ fn gateway_api_http_routes_move_traffic() {
             r#"{"spec":{"rules":[{"backendRefs":[{"name":"checkout-us-east-1","port":80,"weight":100},{"name":"checkout-eu-west-1","port":80,"weight":0}]}]}}"#,
         ],
     );
-}
-
-/// `--regions N` writes a config `opsdeck config check` accepts, for the
-/// corner cases of the region list (one region, one of each provider,
-/// numbered copies of the catalog).
-#[test]
-fn every_region_count_writes_a_config_that_checks() {
-    for n in ["1", "3", "11"] {
-        let sim = Sim::start(&["--regions", n, "--pods-per-cluster", "10"]);
-        let (code, out) = config_check(&sim.config());
-        assert_eq!(code, Some(0), "--regions {n}: {out}");
-        let cfg = std::fs::read_to_string(sim.config()).unwrap();
-        assert!(!Path::new(&sim.config()).is_dir());
-        if n == "1" {
-            assert!(!cfg.contains("eu-west-1"), "{cfg}");
-        }
-    }
 }

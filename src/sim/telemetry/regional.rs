@@ -51,8 +51,18 @@ pub fn local_factor(region: &RegionInput, t_ms: i64) -> f64 {
 
 /// Seeded request-rate noise of one service in one region (about ±5 %).
 pub fn rps_noise(seed: u64, region: &str, service: &str, t_ms: i64) -> f64 {
-    let slow = noise::smooth(seed, &format!("rps-region/{region}/{service}"), t_ms, 120_000);
-    let fast = noise::smooth(seed, &format!("rps-region-fast/{region}/{service}"), t_ms, 15_000);
+    let slow = noise::smooth(
+        seed,
+        &format!("rps-region/{region}/{service}"),
+        t_ms,
+        120_000,
+    );
+    let fast = noise::smooth(
+        seed,
+        &format!("rps-region-fast/{region}/{service}"),
+        t_ms,
+        15_000,
+    );
     1.0 + 0.035 * slow + 0.015 * fast
 }
 
@@ -89,12 +99,14 @@ mod tests {
             let e = base_error_ratio(1, r, "checkout", t);
             assert!((0.0005..=0.0016).contains(&e), "{e}");
         }
-        assert!(LATENCY_SPIKE_FACTOR - 1.0 > 0.1);
+        const { assert!(LATENCY_SPIKE_FACTOR - 1.0 > 0.1) };
     }
 
     #[test]
     fn demand_scales_with_the_fleet() {
-        let mut w = WorldInput { regions: Vec::new() };
+        let mut w = WorldInput {
+            regions: Vec::new(),
+        };
         assert_eq!(fleet_scale(&w), 0.25);
         w.regions = crate::sim::telemetry::fixture::world().regions;
         assert_eq!(fleet_scale(&w), w.regions.len() as f64 / 4.0);
