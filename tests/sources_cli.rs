@@ -417,10 +417,7 @@ async fn expected_costs(f: &Fleet, days: i64) -> BTreeMap<String, f64> {
     // us-east-1: OpenCost. opsdeck asks for 30 daily steps (`30d`: whole
     // UTC days, today's partial) and keeps the days from `first` on.
     let now = f.t.now_ms();
-    let from = first
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .unwrap()
-        .timestamp();
+    let from = first.to_zoned(jiff::tz::TimeZone::UTC).unwrap().timestamp();
     let to = jiff::Timestamp::from_millisecond(now).unwrap();
     let v: Value = c
         .get(format!(

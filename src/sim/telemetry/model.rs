@@ -52,8 +52,7 @@ pub const LATENCY_SIGMA: f64 = 0.5;
 /// `histogram_quantile` follows a mild latency change (a canary 20 %
 /// slower reads about 20 % slower, not 5 % or 60 % by bucket luck).
 pub const BUCKETS: [f64; 17] = [
-    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0,
-    10.0,
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0,
 ];
 
 /// Status codes the simulator emits.
