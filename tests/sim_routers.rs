@@ -237,6 +237,61 @@ fn weight_moves_traffic(sim: &Sim, patch: &[&str]) {
     );
 }
 
+/// Discovery, watch and the create/delete round trip of a route kind.
+fn serves_the_kind(sim: &Sim, plural: &str, group_path: &str, manifest: &str) {
+    let (ok, out, err) = sim.kubectl("us-east-1", &["api-resources"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.lines().any(|l| l.starts_with(plural)),
+        "no {plural} in api-resources:\n{out}"
+    );
+    // A watch from the list's resourceVersion sees the next change.
+    let base = format!(
+        "{}/clusters/us-east-1/apis/{group_path}/namespaces/shop/{plural}",
+        sim.field("API server")
+    );
+    let auth = format!("Authorization: Bearer {}", sim.token("viewer"));
+    let list: Value = serde_json::from_str(&sim.curl(&["-H", &auth, &base])).unwrap();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(4), "{list}");
+    let rv = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (ok, out, err) = sim.kubectl(
+        "us-east-1",
+        &["label", plural, "search", "opsdeck.test/touched=yes"],
+    );
+    assert!(ok, "{out}{err}");
+    let events = sim.curl(&[
+        "-H",
+        &auth,
+        &format!("{base}?watch=true&resourceVersion={rv}&timeoutSeconds=1"),
+    ]);
+    assert!(
+        events.contains("\"MODIFIED\"") && events.contains("opsdeck.test/touched"),
+        "{events}"
+    );
+    // The operator may not delete; the admin creates and deletes.
+    let (ok, out, _) = sim.kubectl("us-east-1", &["auth", "can-i", "delete", plural]);
+    assert!(!ok && out.trim() == "no", "{out}");
+    let file = sim.dir.path().join("route.json");
+    std::fs::write(&file, manifest).unwrap();
+    let (ok, out, err) = sim.kubectl(
+        "us-east-1",
+        &[
+            "--user",
+            "admin",
+            "create",
+            "--validate=false",
+            "-f",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(ok && out.contains("created"), "{out}{err}");
+    let (ok, out, err) = sim.kubectl("us-east-1", &["--user", "admin", "delete", plural, "extra"]);
+    assert!(ok && out.contains("deleted"), "{out}{err}");
+}
+
 #[test]
 fn istio_virtual_services_move_traffic() {
     let sim = Sim::start(&[
@@ -270,6 +325,12 @@ fn istio_virtual_services_move_traffic() {
     );
     let (ok, out, _) = sim.kubectl("us-east-1", &["auth", "can-i", "patch", "virtualservices"]);
     assert!(ok && out.trim() == "yes", "{out}");
+    serves_the_kind(
+        &sim,
+        "virtualservices",
+        "networking.istio.io/v1",
+        r#"{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"extra","namespace":"shop"},"spec":{"hosts":["extra.global"],"http":[{"route":[{"destination":{"host":"extra.us-east-1.svc.cluster.local"}}]}]}}"#,
+    );
     // A JSON patch on the first cluster's VirtualService.
     weight_moves_traffic(
         &sim,
@@ -311,6 +372,12 @@ fn gateway_api_http_routes_move_traffic() {
     );
     assert!(ok, "{err}");
     assert_eq!(out, "checkout-us-east-1 checkout-eu-west-1 100 100");
+    serves_the_kind(
+        &sim,
+        "httproutes",
+        "gateway.networking.k8s.io/v1",
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"extra","namespace":"shop"},"spec":{"rules":[{"backendRefs":[{"name":"extra-us-east-1","port":80}]}]}}"#,
+    );
     // A merge patch replaces the backendRefs list.
     weight_moves_traffic(
         &sim,
