@@ -178,7 +178,7 @@ pub fn write(
     write_routed(dir, urls, regions, tokens, TrafficRouter::ExternalDns)
 }
 
-/// [`write`], the opsdeck.toml naming `router` ([`opsdeck_toml_routed`]).
+/// [`write()`], the opsdeck.toml naming `router` ([`opsdeck_toml_routed`]).
 pub fn write_routed(
     dir: &Path,
     urls: &FleetUrls,
