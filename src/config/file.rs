@@ -183,6 +183,12 @@ pub struct FileSlo {
 pub enum Router {
     /// ExternalDNS weighted records: a weight annotation on a Service.
     ExternalDns,
+    /// Istio: the route weights of a VirtualService's HTTP route, one
+    /// destination per region.
+    Istio,
+    /// Gateway API: the `backendRefs[].weight` of an HTTPRoute, one
+    /// backendRef per region.
+    GatewayApi,
     /// No traffic routing: failover only scales.
     None,
 }
@@ -193,6 +199,11 @@ pub struct FileTraffic {
     pub router: Option<Router>,
     pub k8s_service: Option<String>,
     pub weight_annotation: Option<String>,
+    /// istio / gateway-api: the VirtualService or HTTPRoute name
+    pub object: Option<String>,
+    /// istio / gateway-api: the kubeconfig context of the cluster holding
+    /// the route object
+    pub context: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

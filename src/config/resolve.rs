@@ -118,11 +118,11 @@ impl<'a> Resolver<'a> {
         let ui = self.ui(f.ui.unwrap_or_default(), o);
         let regions = self.regions(f.regions.unwrap_or_default());
         let names: Vec<&str> = regions.iter().map(|r| r.name.as_str()).collect();
-        let services = self.services(f.services.unwrap_or_default(), &names);
         let contexts: Vec<&str> = regions
             .iter()
             .flat_map(|r| r.clusters.iter().map(|c| c.context.as_str()))
             .collect();
+        let services = self.services(f.services.unwrap_or_default(), &names, &contexts);
         let policy = self.policy(f.policy.unwrap_or_default(), &contexts, o);
         let notify = self.notify(f.notify.unwrap_or_default());
         Config {

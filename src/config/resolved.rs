@@ -258,6 +258,12 @@ pub struct Traffic {
     pub router: Router,
     pub k8s_service: String,
     pub weight_annotation: String,
+    /// istio / gateway-api: the VirtualService or HTTPRoute (in the
+    /// service's namespace); default: the service name
+    pub object: String,
+    /// istio / gateway-api: the context of the cluster whose route object
+    /// holds every region's weight; None: each region's own cluster
+    pub context: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
