@@ -17,6 +17,7 @@ pub mod guard;
 pub mod journal;
 pub mod kube_ops;
 pub mod lease;
+pub mod level;
 pub mod notify;
 pub mod operation;
 pub mod plan;

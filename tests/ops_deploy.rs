@@ -306,3 +306,152 @@ fn a_region_failover_scales_the_targets_and_failback_restores_them() {
         assert_eq!(replicas(r), 3, "catalog in {r} restored");
     }
 }
+
+/// The weight of `region` in the route object of the first cluster.
+fn route_weight(sim: &Sim, kind: &str, region: &str) -> u64 {
+    let obj = json(&sim.kubectl("us-east-1", &["get", kind, "catalog", "-o", "json"]));
+    let entries: Vec<serde_json::Value> = match kind {
+        "virtualservice" => obj["spec"]["http"][0]["route"].as_array().unwrap().clone(),
+        _ => obj["spec"]["rules"][0]["backendRefs"]
+            .as_array()
+            .unwrap()
+            .clone(),
+    };
+    entries
+        .iter()
+        .find(|e| {
+            e["destination"]["host"] == format!("catalog.{region}.svc.cluster.local")
+                || e["name"] == format!("catalog-{region}")
+        })
+        .and_then(|e| e["weight"].as_u64())
+        .unwrap_or_else(|| panic!("no entry for {region} in {obj}"))
+}
+
+#[test]
+fn failover_and_failback_through_istio_and_gateway_api() {
+    for (router, kind) in [("istio", "virtualservice"), ("gateway-api", "httproute")] {
+        let sim = sim_with("10", &["--router", router]);
+        assert_eq!(route_weight(&sim, kind, "eu-west-1"), 100, "{router}");
+        let o = sim.opsdeck(&[
+            "failover",
+            "catalog",
+            "--from",
+            "eu-west-1",
+            "--yes",
+            "--verify-window",
+            "1s",
+        ]);
+        assert_eq!(o.code, 0, "{router}: {}\n{}", o.stdout, o.stderr);
+        assert_eq!(
+            route_weight(&sim, kind, "eu-west-1"),
+            0,
+            "{router}: drained"
+        );
+        let others: u64 = ["us-east-1", "europe-west4", "eastus"]
+            .iter()
+            .map(|r| route_weight(&sim, kind, r))
+            .sum();
+        assert_eq!(others, 400, "{router}: the weight moved, none lost");
+        let o = sim.opsdeck(&[
+            "failback",
+            "catalog",
+            "--to",
+            "eu-west-1",
+            "--yes",
+            "--verify-window",
+            "1s",
+        ]);
+        assert_eq!(o.code, 0, "{router}: {}\n{}", o.stdout, o.stderr);
+        for r in ["us-east-1", "eu-west-1", "europe-west4", "eastus"] {
+            assert_eq!(route_weight(&sim, kind, r), 100, "{router}: {r} restored");
+        }
+    }
+}
+
+/// A deploy of payments to eastus then eu-west-1, gated for 8 s.
+fn payments_deploy(image: &str) -> Vec<String> {
+    [
+        "deploy",
+        "payments",
+        "--image",
+        image,
+        "--regions",
+        "eastus,eu-west-1",
+        "--yes",
+        "--gate-window",
+        "8s",
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
+#[test]
+fn a_mild_regression_after_the_change_fails_the_baseline_comparison_and_rolls_back() {
+    let image = "registry.example.com/shop/payments:2.1.0";
+    // Speed 60: the 5-minute rate windows of the SLO queries follow a change
+    // within 5 s.
+    let sim = ops_support::sim("60");
+    let before = image_of(&sim, "eastus");
+    let args = payments_deploy(image);
+    let child = sim
+        .cmd(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until(60, "the new image in eastus", || {
+        image_of(&sim, "eastus") == image
+    });
+    // The new version is 20% slower: below payments' absolute p95 threshold.
+    sim.fault("latency-spike", "eastus");
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("canary p95")
+            && stderr.contains(
+                "from its level before the deploy, significantly worse than the baseline"
+            ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("canary error ratio"), "{stderr}");
+    assert_eq!(image_of(&sim, "eastus"), before, "rolled back");
+    assert_ne!(image_of(&sim, "eu-west-1"), image, "no later wave");
+    let journal = sim.journals();
+    let gate = journal
+        .lines()
+        .map(json)
+        .find(|r| r["record"] == "gate" && r["values"]["verdict"] == "fail")
+        .unwrap_or_else(|| panic!("no failed gate with its numbers: {journal}"));
+    let p95 = &gate["values"]["p95Seconds"];
+    assert_eq!(p95["relativeToLevel"], true);
+    assert!(p95["canaryChange"].as_f64().unwrap() > 1.1, "{p95}");
+    assert!(p95["baselineChange"].as_f64().unwrap() < 1.1, "{p95}");
+}
+
+#[test]
+fn a_region_slower_before_the_deploy_is_not_blamed_on_the_release() {
+    let image = "registry.example.com/shop/payments:2.1.0";
+    // eastus is 20% slower from the start, before any change.
+    let sim = sim_with("60", &["--fault", "eastus:latency-spike"]);
+    let args = payments_deploy(image);
+    let o = sim.opsdeck(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(image_of(&sim, "eastus"), image);
+    assert_eq!(image_of(&sim, "eu-west-1"), image);
+    let journal = sim.journals();
+    let gate = journal
+        .lines()
+        .map(json)
+        .find(|r| r["record"] == "gate" && r["values"]["verdict"] == "pass")
+        .unwrap_or_else(|| panic!("no passed canary gate: {journal}"));
+    let p95 = &gate["values"]["p95Seconds"];
+    assert!(
+        p95["canaryMedian"].as_f64().unwrap() > p95["baselineMedian"].as_f64().unwrap() * 1.1,
+        "eastus is slower in raw values: {p95}"
+    );
+}
+
+fn image_of(sim: &Sim, region: &str) -> String {
+    image(sim, region, "payments")
+}

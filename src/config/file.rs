@@ -204,6 +204,9 @@ pub struct FileTraffic {
     /// istio / gateway-api: the kubeconfig context of the cluster holding
     /// the route object
     pub context: Option<String>,
+    /// istio / gateway-api: a region's destination host (Istio) or
+    /// backendRef name (Gateway API); `{service}` and `{region}` expand
+    pub destination: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -264,6 +264,18 @@ pub struct Traffic {
     /// istio / gateway-api: the context of the cluster whose route object
     /// holds every region's weight; None: each region's own cluster
     pub context: Option<String>,
+    /// istio / gateway-api: a region's destination host or backendRef
+    /// name, with `{service}` and `{region}` to expand
+    pub destination: String,
+}
+
+impl Traffic {
+    /// The router's key for `region`'s destination.
+    pub fn destination_in(&self, service: &str, region: &str) -> String {
+        self.destination
+            .replace("{service}", service)
+            .replace("{region}", region)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -366,6 +366,7 @@ async fn run(
             message: String::new(),
         });
         let end = steps::run_step(ctx, step, &id, &cause, &inner, &tx).await;
+        let gate = steps::gate_record(step, &end);
         let (state, message, record) = match end {
             steps::End::Done { observed, message } => (
                 StepState::Done,
@@ -383,7 +384,7 @@ async fn run(
                     observed,
                 },
             ),
-            steps::End::Failed { error } => (
+            steps::End::Failed { error, .. } => (
                 StepState::Failed,
                 error.clone(),
                 Record::Failed {
@@ -392,7 +393,7 @@ async fn run(
                 },
             ),
         };
-        if let Some(gate) = steps::gate_record(step, &record) {
+        if let Some(gate) = gate {
             let _ = j.write(gate);
         }
         if let Err(e) = j.write(record) {

@@ -6,6 +6,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// A region's median error ratio and p95 over a period, the level a
+/// canary gate measures that region's change against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionLevel {
+    pub region: String,
+    pub error_ratio: Option<f64>,
+    pub p95_seconds: Option<f64>,
+}
+
 /// The Kubernetes object a step reads and changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -147,6 +157,10 @@ pub enum Action {
         margin: f64,
         max_error_ratio: f64,
         max_p95_seconds: f64,
+        /// Each region's own level before the deploy: the comparison is of
+        /// how much each side moved from it (empty: raw values compared)
+        #[serde(default)]
+        reference: Vec<RegionLevel>,
     },
     /// A silence, created once in one Alertmanager HA cluster.
     #[serde(rename_all = "camelCase")]

@@ -99,9 +99,20 @@ async fn range(
         return Ok(Vec::new());
     };
     let end = Timestamp::now().as_second();
-    let start = end - 3600;
     let step = (3600.0 / points.max(1) as f64).max(1.0);
-    let call = client.query_range(q, start, end, step).get();
+    range_values(client, q, end - 3600, end, step, timeout).await
+}
+
+/// One range query's first series, finite points only, as (time, value).
+pub async fn range_values(
+    client: &Client,
+    query: &str,
+    start: i64,
+    end: i64,
+    step: f64,
+    timeout: Duration,
+) -> Result<Vec<(f64, f64)>, String> {
+    let call = client.query_range(query, start, end, step).get();
     let data = match tokio::time::timeout(timeout, call).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => return Err(super::redact::error_chain(&e)),

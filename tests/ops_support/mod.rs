@@ -166,6 +166,35 @@ impl Sim {
             .collect()
     }
 
+    /// Sets a telemetry fault (`latency-spike`, `bad-release`, ...) on
+    /// `target` through the simulator's control endpoint, as the admin.
+    pub fn fault(&self, kind: &str, target: &str) {
+        let kc = std::fs::read_to_string(self.path("kubeconfig")).unwrap();
+        let admin = self
+            .tokens()
+            .into_iter()
+            .find(|t| t.starts_with("sim-admin-"))
+            .unwrap();
+        let server = kc
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("server: "))
+            .unwrap();
+        let base = &server[..server.find("/clusters/").unwrap()];
+        let o = run({
+            let mut c = Command::new("curl");
+            c.args([
+                "-sfk",
+                "-X",
+                "POST",
+                "-H",
+                &format!("Authorization: Bearer {admin}"),
+                &format!("{base}/control/telemetry/faults/{kind}/{target}"),
+            ]);
+            c
+        });
+        assert_eq!(o.code, 0, "fault {kind}/{target}: {}", o.stderr);
+    }
+
     /// Every journal file's text.
     pub fn journals(&self) -> String {
         let dir = self.data().join("operations");

@@ -159,6 +159,10 @@ impl Resolver<'_> {
                         .weight_annotation
                         .unwrap_or_else(|| "external-dns.alpha.kubernetes.io/aws-weight".into()),
                     object: t.object.unwrap_or_else(|| name.clone()),
+                    destination: t.destination.unwrap_or_else(|| match t.router {
+                        Some(Router::GatewayApi) => "{service}-{region}".into(),
+                        _ => "{service}.{region}.svc.cluster.local".into(),
+                    }),
                     context: t.context,
                 },
                 regions: per_region,

@@ -55,7 +55,7 @@ pub async fn run(
                     waits.push(t.clone());
                 }
             }
-            End::Failed { error } => {
+            End::Failed { error, .. } => {
                 let _ = tx.send(Progress::Note {
                     message: format!("rollback of step {} failed: {error}", step.index + 1),
                 });

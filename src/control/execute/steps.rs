@@ -20,13 +20,26 @@ use crate::sources::alertmanager::{self, NewSilence, api};
 /// How a step ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum End {
-    Done { observed: Value, message: String },
-    AlreadyApplied { observed: Value, message: String },
-    Failed { error: String },
+    Done {
+        observed: Value,
+        message: String,
+    },
+    AlreadyApplied {
+        observed: Value,
+        message: String,
+    },
+    /// `values`: a gate's numbers, kept in the journal with its verdict
+    Failed {
+        error: String,
+        values: Option<Value>,
+    },
 }
 
 fn failed(e: impl Into<String>) -> End {
-    End::Failed { error: e.into() }
+    End::Failed {
+        error: e.into(),
+        values: None,
+    }
 }
 
 /// What the journal keeps of an observed value (a template: its images).
@@ -105,6 +118,7 @@ pub async fn run_step(
                 margin,
                 max_error_ratio,
                 max_p95_seconds,
+                reference,
             },
             _,
         ) => {
@@ -118,6 +132,7 @@ pub async fn run_step(
                 margin: *margin,
                 max_error_ratio: *max_error_ratio,
                 max_p95: *max_p95_seconds,
+                reference,
             };
             let v = super::super::canary::gate(ctx, &spec, cancel).await;
             gate_end(step, v, tx)
@@ -166,28 +181,32 @@ fn gate_end(step: &Step, v: gate::Verdict, tx: &UnboundedSender<Progress>) -> En
             message: v.message,
         }
     } else {
-        failed(v.message)
+        End::Failed {
+            error: v.message,
+            values: Some(v.values),
+        }
     }
 }
 
-/// The gate record to journal before a gate step's result.
-pub fn gate_record(step: &Step, result: &Record) -> Option<Record> {
+/// The gate record to journal before a gate step's result: its numbers
+/// whether it passed or not.
+pub fn gate_record(step: &Step, end: &End) -> Option<Record> {
     if !step.action.is_gate() {
         return None;
     }
-    match result {
-        Record::Done { observed, .. } => Some(Record::Gate {
-            step: step.index,
-            passed: true,
-            values: observed.clone(),
-        }),
-        Record::Failed { error, .. } => Some(Record::Gate {
-            step: step.index,
-            passed: false,
-            values: json!({"error": error}),
-        }),
-        _ => None,
-    }
+    let (passed, values) = match end {
+        End::Done { observed, .. } => (true, observed.clone()),
+        End::Failed { error, values } => (
+            false,
+            values.clone().unwrap_or_else(|| json!({"error": error})),
+        ),
+        End::AlreadyApplied { .. } => return None,
+    };
+    Some(Record::Gate {
+        step: step.index,
+        passed,
+        values,
+    })
 }
 
 async fn change(ctx: &Ctx, step: &Step, action: &Action, t: &ObjectRef, cause: &str) -> End {

@@ -100,6 +100,13 @@ pub async fn plan(
     let mut production = false;
     let mut done: Vec<String> = Vec::new();
     let window = ctx.settings.gate_window.unwrap_or(svc.deploy.gate_window);
+    let levels = if ctx.settings.wait {
+        let (levels, unread) = super::super::level::before(ctx, &svc.name, &all).await;
+        warnings.extend(unread);
+        levels
+    } else {
+        Vec::new()
+    };
     for (w, wave) in waves.iter().enumerate() {
         let mut waits = Vec::new();
         let mut changed = false;
@@ -184,6 +191,11 @@ pub async fn plan(
         }
         steps.extend(waits);
         let baseline: Vec<String> = all.iter().filter(|r| !done.contains(r)).cloned().collect();
+        let reference = levels
+            .iter()
+            .filter(|l| wave.contains(&l.region) || baseline.contains(&l.region))
+            .cloned()
+            .collect();
         steps.push(Step {
             index: 0,
             description: format!(
@@ -213,6 +225,7 @@ pub async fn plan(
                 margin: svc.deploy.margin,
                 max_error_ratio: svc.slo.max_error_ratio,
                 max_p95_seconds: svc.slo.max_p95_seconds,
+                reference,
             },
             target: None,
             changes: Vec::new(),

@@ -41,6 +41,19 @@ pub async fn weights(ctx: &Ctx, svc: &Service) -> Result<Vec<RegionWeight>, Cont
                 svc.traffic.weight_annotation.clone(),
                 cluster.context.clone(),
             ),
+            Router::Istio | Router::GatewayApi => (
+                if svc.traffic.router == Router::Istio {
+                    "VirtualService"
+                } else {
+                    "HTTPRoute"
+                },
+                svc.traffic.object.clone(),
+                svc.traffic.destination_in(&svc.name, &region.name),
+                svc.traffic
+                    .context
+                    .clone()
+                    .unwrap_or_else(|| cluster.context.clone()),
+            ),
             Router::None => {
                 return Err(ControlError::Usage(format!(
                     "service {} has traffic.router = \"none\": there are no weights to move (set services.traffic.router)",
@@ -52,7 +65,12 @@ pub async fn weights(ctx: &Ctx, svc: &Service) -> Result<Vec<RegionWeight>, Cont
             region: region.name.clone(),
             context,
             namespace: svc.namespace.clone(),
-            api_version: "v1".into(),
+            api_version: match kind {
+                "VirtualService" => "networking.istio.io/v1",
+                "HTTPRoute" => "gateway.networking.k8s.io/v1",
+                _ => "v1",
+            }
+            .into(),
             kind: kind.into(),
             name,
             uid: None,
