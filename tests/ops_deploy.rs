@@ -155,6 +155,12 @@ fn failover_moves_weight_off_a_region_and_failback_puts_it_back() {
         "2s",
     ]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("estimated time ~")
+            && o.stderr.contains("within us-east-1's RTO of 15 min"),
+        "the preview weighs the plan against the RTO: {}",
+        o.stderr
+    );
     assert_eq!(weight("us-east-1"), "0", "drained");
     let others: u32 = ["eu-west-1", "europe-west4", "eastus"]
         .iter()

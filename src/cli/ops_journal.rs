@@ -88,8 +88,14 @@ pub fn show(id: &str, format: Format) -> (String, u8) {
             },
         ),
         Format::Table => {
+            let took = match (entries.first(), entries.last()) {
+                (Some(a), Some(b)) if matches!(b.record, Record::Ended { .. }) => {
+                    format!(" in {} s", b.at.duration_since(a.at).as_secs())
+                }
+                _ => String::new(),
+            };
             let mut s = format!(
-                "{} {} — {}\n",
+                "{} {}{took} — {}\n",
                 summary.id,
                 summary.state,
                 clean(&summary.summary)

@@ -3,6 +3,7 @@
 //! confirmation the policy asks for. Plain data: shown, compared, journaled.
 
 mod deploy;
+mod estimate;
 mod failover;
 mod preview;
 mod restart;
@@ -160,7 +161,7 @@ pub async fn plan(ctx: &Ctx, op: &Operation) -> Result<Plan, ControlError> {
             scale_down,
             allow_shortfall,
         } => failover::plan(ctx, services, from, to, *scale_down, *allow_shortfall).await?,
-        Operation::Failback { services, to } => failover::failback(ctx, services, to)?,
+        Operation::Failback { services, to } => failover::failback(ctx, services, to).await?,
     };
     for (i, s) in plan.steps.iter_mut().enumerate() {
         s.index = i;

@@ -122,7 +122,9 @@ pub fn opsdeck_toml_routed(
             "[[regions]]\nname = \"{name}\"\nprovider = \"{provider}\"\ncloud_region = \"{cloud_region}\""
         );
         if provider == "aws" {
-            s.push_str("production = true\n");
+            s.push_str("production = true\nrto = \"15m\"\n");
+        } else {
+            s.push_str("rto = \"30m\"\n");
         }
         let _ = writeln!(
             s,

@@ -339,12 +339,8 @@ pub async fn plan(
         steps.extend(waits);
     }
     steps.extend(shifts);
-    if let Some(rto) = source.rto {
-        warnings.push(format!(
-            "{from} has an RTO of {} s; the journal records how long this failover takes",
-            rto.as_secs()
-        ));
-    }
+    let est = super::estimate::plan_time(ctx, &steps).await;
+    warnings.push(super::estimate::against_rto(&est, from, source.rto));
     let names: Vec<String> = chosen.iter().map(|s| s.name.clone()).collect();
     let op = Operation::Failover {
         services: services.to_vec(),
@@ -404,7 +400,7 @@ fn recorded(
     ))
 }
 
-pub fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, ControlError> {
+pub async fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, ControlError> {
     let region = target::region(ctx, to)?;
     let (id, entries) = recorded(ctx, services, to)?;
     let (Some(fo), done) = journal::progress(&entries) else {
@@ -527,12 +523,13 @@ pub fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, Contro
         services: services.to_vec(),
         to: to.into(),
     };
+    let est = super::estimate::plan_time(ctx, &steps).await;
     Ok(Plan {
         summary: format!("{} (reverses {id})", op.describe()),
         operation: op,
         steps,
         regions: Vec::new(),
-        warnings: Vec::new(),
+        warnings: vec![super::estimate::against_rto(&est, to, region.rto)],
         confirmation: Confirmation::YesNo,
         production: target::production(ctx, region),
         rollback_on_failure: false,
