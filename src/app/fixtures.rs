@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 mod alerts;
+pub mod ops;
 
 pub use alerts::{alerts, silences};
 

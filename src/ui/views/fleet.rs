@@ -176,13 +176,19 @@ fn region_block(
     let inner = frame_block.inner(area);
     frame.render_widget(frame_block, area);
 
+    let label = |c: &crate::model::ServiceCell| {
+        app.ops
+            .labels
+            .get(&(c.service.clone(), r.name.clone()))
+            .map(|l| format!(" {}", clean(l)))
+    };
     let name_w = services
         .iter()
         .filter_map(|(_, si)| r.services.get(*si))
-        .map(|c| c.service.chars().count() as u16)
+        .map(|c| (c.service.chars().count() + label(c).map_or(0, |l| l.chars().count())) as u16)
         .max()
         .unwrap_or(6)
-        .clamp(6, 16)
+        .clamp(6, 26)
         + 2;
     let mut width_left = inner.width.saturating_sub(name_w);
     let mut shown = 0;
@@ -217,10 +223,14 @@ fn region_block(
             let c = r.services.get(*si)?;
             let spec = app.service_specs.get(*si);
             let slo = if stale_slo { look.stale() } else { look.text() };
-            let mut cells = vec![Cell::from(Line::from(vec![
+            let mut name = vec![
                 Span::styled(format!("{} ", look.mark(c.health)), look.health(c.health)),
                 Span::styled(clean(&c.service).into_owned(), look.text()),
-            ]))];
+            ];
+            if let Some(l) = label(c) {
+                name.push(Span::styled(l, look.accent()));
+            }
+            let mut cells = vec![Cell::from(Line::from(name))];
             let ready_style = match (c.ready, c.desired) {
                 (Some(a), Some(b)) if a < b => look.warn(),
                 (Some(_), Some(_)) => look.text(),
