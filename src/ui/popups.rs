@@ -32,15 +32,16 @@ pub fn wrapped_rows(lines: &[ratatui::text::Line], width: u16) -> u16 {
         let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
         let mut n = 1;
         let mut col = 0;
-        for word in text.split(' ') {
+        for (i, word) in text.split(' ').enumerate() {
             let ww = word.width();
-            if col > 0 && col + 1 + ww > w {
+            if i == 0 {
+                col = ww;
+            } else if col + 1 + ww > w && ww > 0 {
                 n += 1;
-                col = 0;
-            } else if col > 0 {
-                col += 1;
+                col = ww;
+            } else {
+                col += 1 + ww;
             }
-            col += ww;
             while col > w {
                 n += 1;
                 col -= w;

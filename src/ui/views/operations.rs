@@ -58,8 +58,16 @@ fn step_lines(s: &OpStep, now: Timestamp, look: &Look) -> Vec<Line<'static>> {
 fn title_line(r: &OpRow, now: Timestamp, look: &Look) -> Line<'static> {
     Line::from(vec![
         Span::styled(
-            format!("{} ", if look.ascii { ">" } else { "▶" }),
-            look.accent(),
+            format!(
+                "{} ",
+                match (r.running(), look.ascii) {
+                    (true, false) => "▶",
+                    (true, true) => ">",
+                    (false, false) => "■",
+                    (false, true) => "#",
+                }
+            ),
+            state_style(&r.state, look),
         ),
         Span::styled(clean(&r.summary).into_owned(), look.title()),
         Span::styled(
