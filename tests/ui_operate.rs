@@ -425,3 +425,22 @@ fn help_lists_the_new_keys_with_their_descriptions() {
     );
     assert!(text.contains("confirm keys"), "{text}");
 }
+
+#[test]
+fn quitting_with_an_operation_running_asks_and_leaves_it_running() {
+    let mut app = fixtures::app(false);
+    with_journals(&mut app);
+    press(&mut app, "esc");
+    assert!(press(&mut app, "q").is_empty(), "asks first");
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("1 operation(s) running"), "{screen}");
+    assert!(screen.contains("y quit, leave them running"), "{screen}");
+    assert!(press(&mut app, "n").is_empty());
+    assert!(app.overlay.is_none());
+    press(&mut app, "q");
+    assert_eq!(press(&mut app, "y"), vec![Effect::Quit]);
+    // SIGTERM/SIGHUP never ask.
+    let mut app = fixtures::app(false);
+    with_journals(&mut app);
+    assert_eq!(update(&mut app, Msg::Terminate), vec![Effect::Quit]);
+}

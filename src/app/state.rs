@@ -223,6 +223,8 @@ pub enum Question {
         pid: u32,
         summary: String,
     },
+    /// Quitting while operations run: they go on in their own processes.
+    Quit { running: Vec<String> },
     /// At start: an operation whose process is gone; resume, undo or leave.
     Unfinished {
         id: String,

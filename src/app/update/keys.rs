@@ -41,7 +41,7 @@ pub fn on_key(app: &mut AppState, ev: KeyEvent) -> Vec<Effect> {
 /// Does what `action` means in the current view.
 pub fn act(app: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
-        Action::Quit => return quit(app),
+        Action::Quit => return ops::ask_quit(app).unwrap_or_else(|| quit(app)),
         Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::Palette => app.overlay = Some(Overlay::Palette(Default::default())),
         Action::Filter => app.filter.editing = true,

@@ -5,7 +5,7 @@
 use super::super::effect::{Effect, OpCommand};
 use super::super::ops_state::OpRow;
 use super::super::state::{AppState, Overlay, Question, View};
-use super::{fail, info};
+use super::{fail, info, quit};
 use crate::config::keymap::{Action, Context, KeyChord};
 use crate::control::journal::{Entry, Summary};
 
@@ -100,6 +100,17 @@ pub fn ask_abort(app: &mut AppState) {
     }
 }
 
+/// `q` while operations run: asks first (they keep running either way;
+/// abort one from the operations view). `None`: nothing runs, just quit.
+pub fn ask_quit(app: &mut AppState) -> Option<Vec<Effect>> {
+    let running: Vec<String> = app.ops.running().map(|r| r.summary.clone()).collect();
+    if running.is_empty() {
+        return None;
+    }
+    app.overlay = Some(Overlay::Ask(Question::Quit { running }));
+    Some(Vec::new())
+}
+
 /// Keys of a yes/no question.
 pub fn ask_key(app: &mut AppState, chord: KeyChord, q: Question) -> Vec<Effect> {
     let action = app.keymap.action(Context::Confirm, chord);
@@ -120,6 +131,7 @@ pub fn ask_key(app: &mut AppState, chord: KeyChord, q: Question) -> Vec<Effect> 
                 id,
             }]
         }
+        (Question::Quit { .. }, Some(Action::Confirm)) => quit(app),
         (Question::Abort { id, pid, .. }, Some(Action::Confirm)) => {
             info(app, format!("aborting operation {id}…"));
             vec![Effect::AbortOperation { id, pid }]

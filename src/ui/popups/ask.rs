@@ -57,6 +57,28 @@ pub fn draw(frame: &mut Frame, app: &AppState, q: &Question, look: &Look) {
                 ]),
             ],
         ),
+        Question::Quit { running } => {
+            let mut l = vec![Line::styled(
+                format!(
+                    "{} operation(s) running; they go on in their own processes:",
+                    running.len()
+                ),
+                look.warn(),
+            )];
+            for r in running.iter().take(5) {
+                l.push(Line::styled(format!("  {}", clean(r)), look.text()));
+            }
+            l.push(Line::styled(
+                "to stop one, abort it in the operations view instead",
+                look.muted(),
+            ));
+            l.push(Line::raw(""));
+            l.push(hints(&[
+                (Action::Confirm, "quit, leave them running"),
+                (Action::Cancel, "stay"),
+            ]));
+            (" Quit opsdeck ", l)
+        }
         Question::Unfinished {
             id,
             summary,
