@@ -444,3 +444,18 @@ fn quitting_with_an_operation_running_asks_and_leaves_it_running() {
     with_journals(&mut app);
     assert_eq!(update(&mut app, Msg::Terminate), vec![Effect::Quit]);
 }
+
+#[test]
+fn a_failed_planning_effect_closes_the_wait() {
+    let mut app = on_checkout_eu();
+    press(&mut app, "S enter");
+    update(
+        &mut app,
+        Msg::EffectFailed {
+            what: "plan: scale checkout".into(),
+            error: "no effect executor is running".into(),
+        },
+    );
+    assert!(app.overlay.is_none());
+    assert!(render(&app, 100, 24).contains("no effect executor is running"));
+}

@@ -91,6 +91,10 @@ fn dispatch(app: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::EffectFailed { what, error } => {
+            // A plan that cannot come: stop waiting for it.
+            if matches!(app.overlay, Some(super::state::Overlay::Planning { .. })) {
+                app.overlay = None;
+            }
             fail(app, format!("{what} failed: {error}"));
             Vec::new()
         }
