@@ -222,3 +222,65 @@ fn a_hang_up_does_not_stop_an_operation_started_from_the_console() {
     assert!(ops.contains("succeeded"), "{ops}");
     assert!(ops.contains("roll back checkout in us-east-1"), "{ops}");
 }
+
+#[test]
+fn an_unfinished_operation_is_resumed_from_the_console_then_aborted() {
+    let sim = ops_support::sim("10");
+    let data = sim.data();
+    // A rollback from the CLI, killed -9 during its SLO verification.
+    let mut cli = sim
+        .cmd(&["rollback", "checkout", "--region", "eu-west-1", "--yes"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the verification step", Duration::from_secs(60), || {
+        journal(&data)
+            .into_iter()
+            .find(|r| r["record"] == "intent" && r["step"] == 2)
+    });
+    cli.kill().unwrap();
+    let _ = cli.wait();
+
+    let bin = env!("CARGO_BIN_EXE_opsdeck");
+    let tmux = Tmux::new("resume");
+    tmux.start(
+        100,
+        30,
+        &format!(
+            "OPSDECK_DATA_DIR={} OPSDECK_IDENTITY=tester TERM=xterm-256color {bin} --config {}; sleep 120",
+            data.display(),
+            sim.config().display()
+        ),
+    );
+    let prompt = tmux.wait_for("the resume prompt", Duration::from_secs(60), |s| {
+        s.contains("An operation did not finish")
+    });
+    assert!(prompt.contains("2 of 3 steps done"), "{prompt}");
+    tmux.keys(&["r"]);
+    let resumed = wait_until("the resumed record", Duration::from_secs(30), || {
+        journal(&data)
+            .into_iter()
+            .find(|r| r["record"] == "resumed")
+    });
+    let pid = resumed["pid"].as_u64().unwrap();
+    assert!(alive(pid));
+
+    // The operations view shows it running; abort it.
+    tmux.keys(&["4"]);
+    tmux.wait_for("the running operation", Duration::from_secs(20), |s| {
+        s.contains("▶ roll back checkout in eu-west-1")
+    });
+    tmux.keys(&["a"]);
+    tmux.wait_for("the abort question", Duration::from_secs(10), |s| {
+        s.contains("Abort roll back checkout in eu-west-1")
+    });
+    tmux.keys(&["y"]);
+    let ended = wait_until("the abort", Duration::from_secs(30), || {
+        journal(&data).into_iter().find(|r| r["record"] == "ended")
+    });
+    assert_eq!(ended["outcome"], "aborted", "{ended}");
+    tmux.wait_for("aborted on screen", Duration::from_secs(10), |s| {
+        s.contains("aborted") && s.contains("No operation running")
+    });
+}

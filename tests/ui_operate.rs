@@ -459,3 +459,17 @@ fn a_failed_planning_effect_closes_the_wait() {
     assert!(app.overlay.is_none());
     assert!(render(&app, 100, 24).contains("no effect executor is running"));
 }
+
+#[test]
+fn a_step_whose_process_died_shows_stopped_not_running() {
+    let mut app = fixtures::app(false);
+    with_journals(&mut app);
+    press(&mut app, "esc 4 down enter");
+    let screen = render(&app, 100, 24);
+    assert!(screen.contains("state unfinished"), "{screen}");
+    let step = screen
+        .lines()
+        .find(|l| l.contains("set hpa shop/search in us-east-1"))
+        .unwrap_or_default();
+    assert!(step.contains("stopped"), "{screen}");
+}

@@ -20,6 +20,8 @@ pub enum StepMark {
     Failed,
     Passed,
     NotPassed,
+    /// Started, but its process ended before the step did.
+    Interrupted,
 }
 
 impl StepMark {
@@ -32,6 +34,7 @@ impl StepMark {
             StepMark::Failed => "FAILED",
             StepMark::Passed => "passed",
             StepMark::NotPassed => "NOT PASSED",
+            StepMark::Interrupted => "stopped",
         }
     }
 }
@@ -133,6 +136,11 @@ impl OpRow {
                 }
                 Record::Ended { .. } => ended = Some(e.at),
                 _ => {}
+            }
+        }
+        if summary.state != "running" {
+            for s in steps.iter_mut().filter(|s| s.mark == StepMark::Running) {
+                s.mark = StepMark::Interrupted;
             }
         }
         let op = summary.operation.as_ref();

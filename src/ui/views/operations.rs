@@ -30,6 +30,7 @@ fn mark_style(m: StepMark, look: &Look) -> ratatui::style::Style {
         StepMark::Running => look.accent(),
         StepMark::Done | StepMark::AlreadyApplied | StepMark::Passed => look.ok(),
         StepMark::Failed | StepMark::NotPassed => look.critical(),
+        StepMark::Interrupted => look.warn(),
     }
 }
 
