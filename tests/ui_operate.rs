@@ -473,3 +473,38 @@ fn a_step_whose_process_died_shows_stopped_not_running() {
         .unwrap_or_default();
     assert!(step.contains("stopped"), "{screen}");
 }
+
+#[test]
+fn the_service_view_and_the_deployments_tab_are_targets_too() {
+    // Service view of payments, eu-west-1 preselected (row 1).
+    let mut app = fixtures::app(false);
+    app.stack.push(View::Service("payments".into()));
+    app.sel.service = 1;
+    assert_eq!(
+        press(&mut app, "X"),
+        vec![Effect::PlanOperation {
+            id: 1,
+            op: Operation::Restart {
+                service: "payments".into(),
+                region: "eu-west-1".into(),
+            }
+        }]
+    );
+    // Deployments tab of europe-west4: the selected deployment's service.
+    let mut app = fixtures::app(false);
+    app.stack.push(View::Region("europe-west4".into()));
+    press(&mut app, "right");
+    let effects = press(&mut app, "X");
+    let Some(Effect::PlanOperation {
+        op: Operation::Restart { service, region },
+        ..
+    }) = effects.first()
+    else {
+        panic!("no restart planned: {effects:?}");
+    };
+    assert_eq!(region, "europe-west4");
+    assert!(fixtures::SERVICES.contains(&service.as_str()));
+    // Other tabs (pods) are not a service.
+    press(&mut app, "left");
+    assert!(press(&mut app, "X").is_empty());
+}

@@ -31,25 +31,28 @@ pub fn target(app: &AppState) -> Result<OpTarget, String> {
             Some(FleetRow::Service(ri, si)) => cell(ri, si),
             _ => None,
         },
-        View::Service(s) => app.snapshot.regions.get(app.sel.service).and_then(|r| {
-            let si = r.services.iter().position(|c| c.service == *s)?;
-            let ri = app.snapshot.regions.iter().position(|x| x.name == r.name)?;
-            cell(ri, si)
-        }),
+        View::Service(s) => {
+            let ri = app.sel.service;
+            let r = app.snapshot.regions.get(ri);
+            r.and_then(|r| r.services.iter().position(|c| c.service == *s))
+                .and_then(|si| cell(ri, si))
+        }
         View::Region(region) if app.sel.region_tab == RegionTab::Deployments => {
-            let (_, d) = lists::deployments(app, region)
+            let d = lists::deployments(app, region)
                 .into_iter()
                 .nth(app.sel.region)
-                .unzip();
+                .map(|(_, d)| d);
             let ri = app.snapshot.regions.iter().position(|x| x.name == *region);
-            match (d, ri) {
-                (Some(d), Some(ri)) => app.snapshot.regions[ri]
+            d.zip(ri).and_then(|(d, ri)| {
+                let si = app
+                    .snapshot
+                    .regions
+                    .get(ri)?
                     .services
                     .iter()
-                    .position(|c| c.deployment == d.name && *c.namespace == *d.namespace)
-                    .and_then(|si| cell(ri, si)),
-                _ => None,
-            }
+                    .position(|c| c.deployment == d.name && *c.namespace == *d.namespace)?;
+                cell(ri, si)
+            })
         }
         _ => None,
     };
