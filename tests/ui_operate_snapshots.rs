@@ -143,3 +143,18 @@ fn expire_silence_question_80x24() {
     press(&mut app, "2 right x");
     insta::assert_snapshot!(render(&app, 80, 24));
 }
+
+#[test]
+fn forms_and_preview_160x48() {
+    let mut app = on_checkout_eu();
+    press(&mut app, "S");
+    insta::assert_snapshot!("scale_form_160x48", render(&app, 160, 48));
+    press(&mut app, "esc R");
+    insta::assert_snapshot!("rollback_form_160x48", render(&app, 160, 48));
+    let app = preview(PlanOutcome::Ready {
+        plan: ops::scale_plan(true),
+        dry_run: vec![(0, Ok(()))],
+        refusal: None,
+    });
+    insta::assert_snapshot!("preview_typed_name_160x48", render(&app, 160, 48));
+}
