@@ -46,21 +46,29 @@ fn main() {
         ] {
             let mut times = Vec::new();
             let mut size = 0;
+            let mut body = bytes::Bytes::new();
             for _ in 0..10 {
                 let t = Instant::now();
-                let body = http
+                let resp = http
                     .get(&url)
                     .bearer_auth(sim.token(Role::Viewer))
                     .header("accept", accept)
                     .send()
                     .await
-                    .unwrap()
-                    .bytes()
-                    .await
                     .unwrap();
+                // Time only real answers: an auth failure or error page is no pod list.
+                assert_eq!(resp.status().as_u16(), 200, "{label}: {}", resp.status());
+                body = resp.bytes().await.unwrap();
                 times.push(t.elapsed());
                 size = body.len();
             }
+            let list: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let n = list
+                .get("items")
+                .or(list.get("rows"))
+                .and_then(|v| v.as_array())
+                .map(Vec::len);
+            assert_eq!(n, Some(12_500), "{label}: not the whole pod list");
             println!(
                 "sim_pod_list/{label}: 12,500 pods, {size} bytes: {}",
                 stats(times)

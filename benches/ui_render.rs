@@ -16,10 +16,21 @@ use ratatui::backend::TestBackend;
 const PODS: usize = 100_000;
 const FRAMES: usize = 50;
 
-fn measure(label: &str, app: &opsdeck::app::AppState, theme: &opsdeck::config::Theme) {
+/// Times `FRAMES` frames; the warm-up frame must show each of `shows` (so
+/// the timing is of the screen the label names).
+fn measure(
+    label: &str,
+    shows: &[&str],
+    app: &opsdeck::app::AppState,
+    theme: &opsdeck::config::Theme,
+) {
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
     // Warm up once (first frame allocates the buffers).
-    term.draw(|f| opsdeck::ui::draw(f, app, theme)).unwrap();
+    let frame = term.draw(|f| opsdeck::ui::draw(f, app, theme)).unwrap();
+    let text: String = frame.buffer.content().iter().map(|c| c.symbol()).collect();
+    for s in shows {
+        assert!(text.contains(s), "{label}: the frame does not show {s:?}");
+    }
     let mut times: Vec<Duration> = (0..FRAMES)
         .map(|_| {
             let t = Instant::now();
@@ -45,17 +56,25 @@ fn main() {
     // As update() does after every message: count once, not per frame.
     app.count_pods();
     let theme = fixtures::theme("default");
-    println!("region view, {PODS} pods (+ fixture pods), 200x60, {FRAMES} frames");
+    // many_pods replaces the region's pods: exactly PODS of them.
+    println!("region view, {PODS} pods, 200x60, {FRAMES} frames");
+    let pod = |i: usize| format!("bulk-5d8f7c9b6-{i:06}");
     for (label, sel) in [
         ("selection at top", 0),
         ("selection in the middle", PODS / 2),
-        ("selection at the end", PODS + 12),
+        ("selection at the end", PODS - 1),
     ] {
         app.sel.region = sel;
-        measure(label, &app, &theme);
+        measure(label, &[&pod(sel), &format!("Pods {PODS} ")], &app, &theme);
     }
     app.sel.region = 0;
     app.filter.text = "-000".into();
     app.count_pods();
-    measure("filtered (1 in 100 match)", &app, &theme);
+    let matching = PODS / 100;
+    measure(
+        "filtered (1 in 100 match)",
+        &[&pod(0), &format!("Pods {matching} ")],
+        &app,
+        &theme,
+    );
 }

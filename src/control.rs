@@ -8,6 +8,7 @@
 //! `control` knows no screen: the CLI and the console call the same code and
 //! receive the same [`execute::Progress`] events.
 
+pub mod canary;
 pub mod clients;
 pub mod error;
 pub mod execute;
@@ -16,9 +17,12 @@ pub mod guard;
 pub mod journal;
 pub mod kube_ops;
 pub mod lease;
+pub mod notify;
 pub mod operation;
 pub mod plan;
 pub mod record;
+pub mod router;
+pub mod stats;
 pub mod step;
 
 pub use error::Refusal;

@@ -98,6 +98,52 @@ enum Command {
         #[command(flatten)]
         op: OpArgs,
     },
+    /// Progressive deploy of an image, wave by wave, with SLO and canary gates; a failure rolls back.
+    Deploy {
+        service: String,
+        #[arg(long, value_name = "IMAGE")]
+        image: String,
+        /// Container to change (default: the first).
+        #[arg(long, value_name = "NAME")]
+        container: Option<String>,
+        /// Regions, comma-separated (default: every region).
+        #[arg(long, value_name = "R1,R2,...", value_delimiter = ',')]
+        regions: Vec<String>,
+        /// How long each wave's canary gate samples (default: services.NAME.deploy.gate_window).
+        #[arg(long, value_parser = ops::parse_duration)]
+        gate_window: Option<std::time::Duration>,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+    /// Move a service's (or a whole region's) traffic off a region: silence, scale targets, shift weights.
+    Failover {
+        /// The service (omit with --region to fail over every service of the region).
+        service: Option<String>,
+        /// The region to move traffic off.
+        #[arg(long, visible_alias = "region", value_name = "R")]
+        from: String,
+        /// Target regions, comma-separated (default: every other serving region).
+        #[arg(long, value_name = "R2,R3", value_delimiter = ',')]
+        to: Vec<String>,
+        /// Scale the source region down to its minimum once drained.
+        #[arg(long)]
+        scale_down: bool,
+        /// Go on at the targets' maximum replicas when bounds prevent enough capacity.
+        #[arg(long)]
+        allow_shortfall: bool,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+    /// Reverse the recorded failover off a region.
+    Failback {
+        /// The service (omit with --region for every service of the region's failover).
+        service: Option<String>,
+        /// The region to bring traffic back to.
+        #[arg(long, visible_alias = "region", value_name = "R")]
+        to: String,
+        #[command(flatten)]
+        op: OpArgs,
+    },
     /// Create or expire Alertmanager silences (once per HA cluster).
     #[command(subcommand)]
     Silence(SilenceCommand),
@@ -152,6 +198,24 @@ enum OpsCommand {
     },
     /// Continue an unfinished operation (its process died) from its first step not done.
     Resume {
+        id: String,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+    /// Ask a running operation to pause before its next step (from any machine).
+    Pause {
+        id: String,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+    /// Let a paused operation go on.
+    Continue {
+        id: String,
+        #[command(flatten)]
+        op: OpArgs,
+    },
+    /// Ask a running operation to stop (a deploy rolls back what it did).
+    Abort {
         id: String,
         #[command(flatten)]
         op: OpArgs,
@@ -267,6 +331,66 @@ fn main() -> ExitCode {
                 },
             )
         }),
+        Some(Command::Deploy {
+            service,
+            image,
+            container,
+            regions,
+            gate_window,
+            op,
+        }) => op_command(&cli, |c| {
+            let mut op = op.clone();
+            op.gate_window = *gate_window;
+            ops::run(
+                c,
+                &op,
+                Operation::Deploy {
+                    service: service.clone(),
+                    image: image.clone(),
+                    container: container.clone(),
+                    regions: regions.clone(),
+                },
+            )
+        }),
+        Some(Command::Failover {
+            service,
+            from,
+            to,
+            scale_down,
+            allow_shortfall,
+            op,
+        }) => op_command(&cli, |c| {
+            ops::run(
+                c,
+                op,
+                Operation::Failover {
+                    services: service.iter().cloned().collect(),
+                    from: from.clone(),
+                    to: to.clone(),
+                    scale_down: *scale_down,
+                    allow_shortfall: *allow_shortfall,
+                },
+            )
+        }),
+        Some(Command::Failback { service, to, op }) => op_command(&cli, |c| {
+            ops::run(
+                c,
+                op,
+                Operation::Failback {
+                    services: service.iter().cloned().collect(),
+                    to: to.clone(),
+                },
+            )
+        }),
+        Some(Command::Ops(OpsCommand::Pause { id, op })) => {
+            op_command(&cli, |c| ops_journal::request(c, op, id, "pause"))
+        }
+        Some(Command::Ops(OpsCommand::Continue { id, op })) => {
+            op_command(&cli, |c| ops_journal::request(c, op, id, "continue"))
+        }
+        Some(Command::Ops(OpsCommand::Abort { id, op })) => {
+            op_command(&cli, |c| ops_journal::request(c, op, id, "abort"))
+        }
         Some(Command::Silence(SilenceCommand::Create {
             matchers,
             duration,

@@ -10,7 +10,12 @@
 //! `payments`, `search` in namespace `shop`) as Deployments with two
 //! revisions, a Service per app with ExternalDNS weighted-record annotations
 //! (`external-dns.alpha.kubernetes.io/set-identifier`, `.../aws-weight`),
-//! HPAs on `checkout` and `search`, control-plane leases, and background
+//! HPAs on `checkout` and `search`, the traffic routes of every shop
+//! service (an Istio `VirtualService` with a weighted destination
+//! `<svc>.<region>.svc.cluster.local` per region and a Gateway API
+//! `HTTPRoute` with a weighted backendRef `<svc>-<region>` per region, the
+//! same full table in every cluster; see [`routing`] and
+//! [`world::routes`]), control-plane leases, and background
 //! deployments in `platform` up to `pods_per_cluster`. The same seed gives
 //! the same names, uids and (with `start_ms`) timestamps.
 //!
@@ -25,7 +30,9 @@
 //! # Snapshot (for telemetry)
 //! [`World::snapshot`] returns a [`WorldSnapshot`] of plain data:
 //! - per region ([`snapshot::RegionSnapshot`]): `name`, `provider`,
-//!   `cloud_region`, `failed`, `faults`, `nodes`, `deployments`;
+//!   `cloud_region`, `failed`, `faults`, `nodes`, `deployments`,
+//!   `virtual_services` and `http_routes` ([`snapshot::routes::RouteSnapshot`]:
+//!   `namespace`, `name`, `backends` as (host or backendRef name, weight));
 //! - per node ([`snapshot::NodeSnapshot`]): `instance_type`, `zone`,
 //!   `cpu_millis`, `memory_bytes`, `max_pods`;
 //! - per deployment ([`snapshot::DeploymentSnapshot`]): `namespace`, `name`,
@@ -60,6 +67,15 @@
 //! `expire_watches` (open watches end with 410, resumes from older versions
 //! get 410). [`kubeconfig`] writes the kubeconfig and `opsdeck.toml`;
 //! [`cmd`] holds `opsdeck sim` and `opsdeck demo`.
+//!
+//! # Traffic routers
+//! `opsdeck sim --router external-dns|istio|gateway-api`
+//! ([`routing::TrafficRouter`], [`fleet::FleetConfig`]'s `router`) picks
+//! where the telemetry reads each region's traffic weight: the region's
+//! Service annotation, or the route weight of that region in the first
+//! region's VirtualService / HTTPRoute ([`fleet::adapter::world_input_via`]).
+//! The written `opsdeck.toml` names the same router in every service's
+//! `[services.traffic]`.
 
 pub mod api;
 pub mod audit;
@@ -83,6 +99,7 @@ pub mod patch;
 pub mod pod;
 pub mod replicaset;
 pub mod rng;
+pub mod routing;
 pub mod server;
 pub mod snapshot;
 pub mod store;

@@ -2,6 +2,7 @@
 //! [`crate::model::state::Update`] messages; none touches UI state.
 
 pub mod alertmanager;
+pub mod backoff;
 pub mod billing;
 pub mod gather;
 pub mod http;

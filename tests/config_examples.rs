@@ -2,6 +2,9 @@
 //! (file, environment, flags) resolve in the documented order.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "fixtures/themes.rs"]
+mod themes;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -51,11 +54,16 @@ fn every_theme_file_loads_and_is_complete() {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.file_stem().unwrap().to_string_lossy();
         let theme = Theme::parse(&path, &text, &name).unwrap_or_else(|e| panic!("{e}"));
+        // Slot by slot against values typed out in the test, not against
+        // the same file parsed twice.
+        let want = themes::expected(&name);
+        assert!(want.is_some(), "themes/{name}.toml has no expected slots");
         assert_eq!(
-            Theme::built_in(&name).unwrap(),
-            Some(theme),
-            "{name} is embedded"
+            Some(&theme),
+            want.as_ref(),
+            "{name} as parsed from the file"
         );
+        assert_eq!(Theme::built_in(&name).unwrap(), want, "{name} as embedded");
     }
 }
 
@@ -173,42 +181,98 @@ fn credentials_show_as_redacted_with_their_origin() {
     );
 }
 
+/// One region, so the file checks; `extra` sets the layered keys.
+fn layered_config(dir: &Path, extra: &str) -> PathBuf {
+    let path = dir.join(format!("layers-{}.toml", extra.len()));
+    let text = format!(
+        "{extra}\n[[regions]]\nname = \"eu\"\nprovider = \"aws\"\ncloud_region = \"eu-west-1\"\n\n\
+         [[regions.clusters]]\ncontext = \"ctx-eu\"\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// theme, keymap, ascii, read_only and the Prometheus refresh as resolved.
+fn layered(cmd: &mut Command, path: &Path) -> (String, String, bool, bool, String) {
+    let out = cmd
+        .env("LANG", "C.UTF-8")
+        .args(["config", "check", "-o", "json", "--config"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+    assert_eq!(v["theme"]["name"], v["config"]["ui"]["theme"]);
+    assert_eq!(v["keymap"]["name"], v["config"]["ui"]["keymap"]);
+    (
+        text(&v["theme"]["name"]),
+        text(&v["keymap"]["name"]),
+        v["config"]["ui"]["ascii"].as_bool().unwrap(),
+        v["config"]["policy"]["read_only"].as_bool().unwrap(),
+        text(&v["config"]["ui"]["refresh"]["prometheus"]),
+    )
+}
+
+/// Every layer sets a value different from the layer below it, so a layer
+/// that were ignored would show.
 #[test]
 fn layers_resolve_file_then_env_then_flags() {
     let home = tempfile::tempdir().unwrap();
-    let path = root().join("config-examples/demo.toml");
-    let json = |cmd: &mut Command| -> serde_json::Value {
-        let out = cmd
-            .args(["config", "check", "-o", "json", "--config"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+    let s = |v: &str| v.to_string();
+    let bare = layered_config(home.path(), "");
+    assert_eq!(
+        layered(&mut opsdeck(home.path()), &bare),
+        (s("default"), s("default"), false, false, s("10s")),
+        "built-in defaults"
+    );
+    let file = layered_config(
+        home.path(),
+        "[ui]\ntheme = \"high-contrast\"\nkeymap = \"vim\"\nascii = true\n\
+         [ui.refresh]\nprometheus = \"7s\"\n[policy]\nread_only = true\n",
+    );
+    assert_eq!(
+        layered(&mut opsdeck(home.path()), &file),
+        (s("high-contrast"), s("vim"), true, true, s("7s")),
+        "the file over the defaults"
+    );
+    let env = |cmd: &mut Command| {
+        cmd.env("OPSDECK_THEME", "light")
+            .env("OPSDECK_KEYMAP", "default")
+            .env("OPSDECK_ASCII", "0")
+            .env("OPSDECK_READ_ONLY", "false");
     };
-    let v = json(&mut opsdeck(home.path()));
-    assert_eq!(v["config"]["ui"]["theme"], "default");
-    assert_eq!(v["config"]["policy"]["read_only"], false);
-    let v = json(opsdeck(home.path()).env("NO_COLOR", "1"));
-    assert_eq!(v["theme"]["name"], "mono");
-    let v = json(
-        opsdeck(home.path())
-            .env("OPSDECK_THEME", "light")
-            .env("OPSDECK_READ_ONLY", "true"),
+    let mut cmd = opsdeck(home.path());
+    env(&mut cmd);
+    assert_eq!(
+        layered(&mut cmd, &file),
+        // read_only is sticky: OPSDECK_READ_ONLY=false cannot turn off the
+        // file's read_only = true (tests/config_read_only.rs covers each layer).
+        (s("light"), s("default"), false, true, s("7s")),
+        "the environment over the file"
     );
-    assert_eq!(v["theme"]["name"], "light");
-    assert_eq!(v["config"]["policy"]["read_only"], true);
-    let v = json(
-        opsdeck(home.path())
-            .env("OPSDECK_THEME", "light")
-            .args(["--theme", "ansi16", "--keymap", "vim"]),
+    let mut cmd = opsdeck(home.path());
+    cmd.env("NO_COLOR", "1");
+    assert_eq!(layered(&mut cmd, &file).0, "mono", "NO_COLOR over the file");
+    let mut cmd = opsdeck(home.path());
+    env(&mut cmd);
+    cmd.args([
+        "--theme",
+        "ansi16",
+        "--keymap",
+        "vim",
+        "--ascii",
+        "--read-only",
+    ]);
+    assert_eq!(
+        layered(&mut cmd, &file),
+        (s("ansi16"), s("vim"), true, true, s("7s")),
+        "flags over the environment"
     );
-    assert_eq!(v["theme"]["name"], "ansi16");
-    assert_eq!(v["keymap"]["name"], "vim");
 }
 
 #[test]

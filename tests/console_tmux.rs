@@ -88,14 +88,26 @@ fn demo_console_navigates_and_restores_the_terminal() {
         &script,
     ]);
 
+    // Names come from the config alone; the figures only from the
+    // simulator: every region's checkout row with ready pods, error ratio,
+    // p95, requests per second and cost per day.
+    let live = regex::Regex::new(
+        r"\S checkout +([0-9]+)/[0-9]+ +[0-9]+(\.[0-9]+)?% +[0-9]+ms +\S+ +[0-9]+ +\$[0-9]+\.[0-9]{2}",
+    )
+    .unwrap();
+    let live_rows = |s: &str| {
+        live.captures_iter(s)
+            .filter(|c| c[1].parse::<u32>().is_ok_and(|ready| ready > 0))
+            .count()
+    };
     let fleet = tmux.wait_for(
-        "the fleet view with every region",
+        "the fleet view with live figures in every region",
         Duration::from_secs(60),
         |s| {
             ["us-east-1", "eu-west-1", "europe-west4", "eastus"]
                 .iter()
                 .all(|r| s.contains(r))
-                && s.contains("checkout")
+                && live_rows(s) == 4
         },
     );
     assert!(fleet.contains("Fleet"), "{fleet}");
@@ -107,16 +119,23 @@ fn demo_console_navigates_and_restores_the_terminal() {
     );
 
     // Palette: jump to a region.
+    // Its title, which the fleet screen does not show.
+    assert!(!fleet.contains("Go to"), "{fleet}");
     tmux.keys(&[":"]);
     tmux.wait_for("the palette", Duration::from_secs(5), |s| {
-        s.contains("europe-west4")
+        s.contains("Go to")
     });
     tmux.keys(&["-l", "europe-west4"]);
     tmux.keys(&["Enter"]);
+    // The region's pods, counted and listed from the simulator.
+    let pods = regex::Regex::new(r"nodes [0-9]+/[0-9]+ pods [1-9][0-9]*").unwrap();
     let region = tmux.wait_for("the region view", Duration::from_secs(10), |s| {
-        s.contains("Pods") && s.contains("Deployments")
+        s.contains("Region europe-west4") && pods.is_match(s) && s.contains("Running")
     });
-    assert!(region.contains("europe-west4"), "{region}");
+    assert!(
+        region.contains("Pods") && region.contains("Deployments"),
+        "{region}"
+    );
 
     // The alerts view, by its key in the default keymap.
     tmux.keys(&["2"]);

@@ -142,3 +142,160 @@ fn ctrl_c_aborts_with_130() {
         "lease released"
     );
 }
+
+fn running_id(sim: &Sim) -> String {
+    let mut id = String::new();
+    wait_until(30, "the operation in the journal", || {
+        let list = json(&sim.opsdeck(&["ops", "list", "-o", "json"]).stdout);
+        match list["operations"][0]["id"].as_str() {
+            Some(i) => {
+                id = i.to_string();
+                true
+            }
+            None => false,
+        }
+    });
+    id
+}
+
+#[test]
+fn abort_from_a_second_process_rolls_a_deploy_back() {
+    let sim = sim("0.3");
+    let image = |r: &str| {
+        sim.jsonpath(
+            r,
+            "deploy/catalog",
+            "{.spec.template.spec.containers[0].image}",
+        )
+    };
+    let before: Vec<(String, String)> = ["eu-west-1", "us-east-1"]
+        .iter()
+        .map(|r| (r.to_string(), image(r)))
+        .collect();
+    let mark = sim.audit_lines().len();
+    let child = sim
+        .cmd(&[
+            "deploy",
+            "catalog",
+            "--image",
+            "registry.example.com/shop/catalog:3.0.0",
+            "--regions",
+            "eu-west-1,us-east-1",
+            "--yes",
+            "--gate-window",
+            "30s",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let image_patches = |sim: &Sim| {
+        sim.writes_since(mark)
+            .into_iter()
+            .filter(|e| {
+                e["objectRef"]["resource"] == "deployments"
+                    && e["objectRef"]["subresource"].is_null()
+                    && e["requestObject"].to_string().contains("/image")
+            })
+            .map(|e| {
+                e["annotations"]["opsdeck.sim/cluster"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    wait_until(60, "the first wave's image patch", || {
+        image_patches(&sim).len() == 1
+    });
+    let id = running_id(&sim);
+    let o = sim.opsdeck(&["ops", "abort", &id]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("ops abort") && stderr.contains("rolled back 1 change"),
+        "{stderr}"
+    );
+    let patched = image_patches(&sim);
+    assert_eq!(
+        patched.len(),
+        2,
+        "the wave and its rollback only: {patched:?}"
+    );
+    let region = patched[0].clone();
+    assert_eq!(patched[1], region);
+    for (r, was) in &before {
+        assert_eq!(&image(r), was, "{r} runs what it ran before");
+    }
+    assert_eq!(
+        json(&sim.opsdeck(&["ops", "list", "-o", "json"]).stdout)["operations"][0]["state"],
+        "aborted"
+    );
+}
+
+#[test]
+fn kill_9_mid_failover_then_resume_sends_each_weight_once() {
+    let sim = sim("0.3");
+    let mark = sim.audit_lines().len();
+    let mut child = sim
+        .cmd(&[
+            "failover",
+            "catalog",
+            "--from",
+            "us-east-1",
+            "--yes",
+            "--verify-window",
+            "3s",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let weight_patches = |sim: &Sim| {
+        sim.writes_since(mark)
+            .into_iter()
+            .filter(|e| {
+                e["verb"] == "patch"
+                    && e["objectRef"]["resource"] == "services"
+                    && e["objectRef"]["name"] == "catalog"
+            })
+            .map(|e| {
+                (
+                    e["annotations"]["opsdeck.sim/cluster"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    e["requestObject"]["metadata"]["annotations"].to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    wait_until(60, "the first weight patch", || {
+        !weight_patches(&sim).is_empty()
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let id = running_id(&sim);
+    assert_eq!(
+        json(&sim.opsdeck(&["ops", "list", "-o", "json"]).stdout)["operations"][0]["state"],
+        "unfinished"
+    );
+    let o = sim.opsdeck(&["ops", "resume", &id, "--yes"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(
+        sim.jsonpath(
+            "us-east-1",
+            "svc/catalog",
+            "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}"
+        ),
+        "0"
+    );
+    let patches = weight_patches(&sim);
+    let mut seen = std::collections::BTreeSet::new();
+    for p in &patches {
+        assert!(seen.insert(p.clone()), "sent twice: {p:?} in {patches:?}");
+    }
+    assert_eq!(patches.len(), 8, "4 regions x 2 shift steps: {patches:?}");
+}

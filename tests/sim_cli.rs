@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// The simulator process; killed if the test fails before stopping it, so a
@@ -19,6 +20,9 @@ impl Drop for Proc {
     }
 }
 
+/// Starts `opsdeck ARGS` and returns its lines up to the "Ctrl-C" prompt.
+/// Lines are read on a thread and waited for with a deadline, so a child
+/// that prints nothing fails the test after 60 s instead of hanging it.
 fn spawn(args: &[&str]) -> (Proc, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
         .args(args)
@@ -26,23 +30,31 @@ fn spawn(args: &[&str]) -> (Proc, Vec<String>) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let out = BufReader::new(child.stdout.take().unwrap());
     let child = Proc(Some(child));
-    let mut lines = Vec::new();
-    let start = Instant::now();
-    loop {
-        let mut l = String::new();
-        if out.read_line(&mut l).unwrap() == 0 || start.elapsed() > Duration::from_secs(60) {
-            panic!("no prompt; got {lines:?}");
+    let (tx, rx) = mpsc::channel();
+    // Keeps draining after the prompt (nobody listens then) so the child never blocks.
+    std::thread::spawn(move || {
+        for l in out.lines().map_while(Result::ok) {
+            let _ = tx.send(l);
         }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut lines = Vec::new();
+    loop {
+        let l = match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(l) => l,
+            Err(RecvTimeoutError::Timeout) => panic!("no prompt within 60 s; got {lines:?}"),
+            Err(RecvTimeoutError::Disconnected) => {
+                panic!("exited before the prompt; got {lines:?}")
+            }
+        };
         let done = l.contains("Ctrl-C");
         lines.push(l.trim_end().to_string());
         if done {
-            break;
+            return (child, lines);
         }
     }
-    std::thread::spawn(move || for _ in out.lines() {});
-    (child, lines)
 }
 
 fn stop(mut proc: Proc) {
@@ -167,16 +179,31 @@ fn sim_writes_kubeconfig_and_config_and_stops_on_sigterm() {
     stop(child);
 }
 
+/// Figures only the simulator's data puts on the fleet screen (a config
+/// alone shows names and "-"): ready pods, error ratio, p95, cost per day.
+const LIVE: [(&str, &str); 4] = [
+    ("ready pods", r"\b[1-9][0-9]*/[0-9]+\b"),
+    ("error ratio", r"\b[0-9]+\.[0-9]+%"),
+    ("p95", r"\b[0-9]+ms\b"),
+    ("cost per day", r"\$[0-9]+\.[0-9]{2}\b"),
+];
+
 /// `opsdeck demo` on a pseudo-terminal (driven by tests/fixtures/pty_drive.py,
 /// which answers cursor queries like a terminal): the console takes the
 /// screen, shows the fleet's services with live numbers, and `q` ends it all.
 #[test]
 fn demo_opens_the_console_on_the_fleet_and_quits() {
     let dir = tempfile::tempdir().unwrap();
+    // Press q once every live figure has been drawn.
+    let wait_for: String = LIVE
+        .iter()
+        .map(|(_, re)| format!("(?=.*{re})"))
+        .collect::<Vec<_>>()
+        .concat();
     let o = Command::new("python3")
         .args([
             concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pty_drive.py"),
-            "payments",
+            &format!("(?s){wait_for}"),
             "q",
             "40",
             "--",
@@ -194,6 +221,13 @@ fn demo_opens_the_console_on_the_fleet_and_quits() {
         .output()
         .expect("python3 runs");
     let screen = String::from_utf8_lossy(&o.stdout);
+    let visible = regex::Regex::new(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+        .unwrap()
+        .replace_all(&screen, " ");
+    for (what, re) in LIVE {
+        let found = regex::Regex::new(re).unwrap().find(&visible);
+        assert!(found.is_some(), "no {what} on screen: {visible}");
+    }
     assert!(o.status.success(), "{}\n{screen}", o.status);
     assert!(
         screen.contains("\x1b[?1049h"),

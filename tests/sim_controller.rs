@@ -38,12 +38,16 @@ fn run_until(w: &World, mut done: impl FnMut(&World) -> bool) {
     panic!("not done after 60 simulated seconds");
 }
 
+/// The rollout of the current spec is done: the status describes this
+/// generation (not the one before the last change) and every replica is
+/// updated and available.
 fn complete(w: &World) -> bool {
     let c = w.clusters[0].lock();
     let d = c.doc(Kind::Deployment, "shop", "web").unwrap();
     let s = &d["status"];
     let want = d["spec"]["replicas"].as_i64();
-    s["updatedReplicas"].as_i64() == want
+    s["observedGeneration"].as_i64() == d["metadata"]["generation"].as_i64()
+        && s["updatedReplicas"].as_i64() == want
         && s["availableReplicas"].as_i64() == want
         && s["replicas"].as_i64() == want
 }
@@ -181,6 +185,15 @@ fn recreate_stops_old_pods_first() {
         complete(w)
     });
     assert!(!overlap, "Recreate never runs old and new pods together");
+    // And the rollout happened: only new pods are left.
+    let c = w.clusters[0].lock();
+    let images: Vec<&str> = c
+        .pods
+        .values()
+        .filter(|p| p.label("app") == Some("web") && p.deleting.is_none())
+        .map(|p| p.image())
+        .collect();
+    assert_eq!(images, ["img:2"; 3]);
 }
 
 #[test]

@@ -185,11 +185,17 @@ async fn eight_clusters_of_12500_pods() {
             .iter()
             .all(|p| p["kind"] == "Pod" && p["status"]["phase"] == "Running")
     );
-    let mut names: Vec<&str> = items
+    // Every pod once: (namespace, name) pairs are unique across the list.
+    let names: std::collections::HashSet<(&str, &str)> = items
         .iter()
-        .map(|p| p["metadata"]["name"].as_str().unwrap())
+        .map(|p| {
+            let m = &p["metadata"];
+            (
+                m["namespace"].as_str().unwrap(),
+                m["name"].as_str().unwrap(),
+            )
+        })
         .collect();
-    names.dedup();
     assert_eq!(names.len(), 12_500);
     let snap = sim.snapshot();
     assert_eq!(snap.regions.len(), 8);

@@ -414,10 +414,10 @@ async fn expected_costs(f: &Fleet, days: i64) -> BTreeMap<String, f64> {
     let first = today.checked_sub(jiff::Span::new().days(days)).unwrap();
     let mut out = BTreeMap::new();
 
-    // us-east-1: OpenCost. opsdeck asks for 30 daily steps ending now and
-    // keeps the steps that start within the last `days` days.
+    // us-east-1: OpenCost. opsdeck asks for 30 daily steps (`30d`: whole
+    // UTC days, today's partial) and keeps the days from `first` on.
     let now = f.t.now_ms();
-    let from = jiff::Timestamp::from_millisecond(now - days * 86_400_000).unwrap();
+    let from = first.to_zoned(jiff::tz::TimeZone::UTC).unwrap().timestamp();
     let to = jiff::Timestamp::from_millisecond(now).unwrap();
     let v: Value = c
         .get(format!(

@@ -2,9 +2,13 @@
 //! signs with SigV4 (moto routes on the `ce` credential scope: an unsigned
 //! or wrongly scoped request never reaches Cost Explorer), sends
 //! `GetCostAndUsage`, and parses the results seeded through moto's API into
-//! `CostLine`s. Then the same through the real binary: `opsdeck costs`.
+//! `CostLine`s. moto never verifies a signature, so the signature itself is
+//! compared with the one botocore (in the moto venv) computes for the same
+//! request. Then the same through the real binary: `opsdeck costs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "sources_support/capture.rs"]
+mod capture;
 #[path = "sources_support/common.rs"]
 mod common;
 
@@ -135,6 +139,95 @@ async fn get_cost_and_usage_is_signed_sent_and_parsed() {
         .unwrap();
     let text = unsigned.text().await.unwrap();
     assert!(!text.contains("ResultsByTime"), "{text}");
+}
+
+/// What botocore's SigV4 signer puts in `Authorization` for `req` (the
+/// headers a real AWS client signs: all but accept, content-length and
+/// user-agent).
+fn botocore_authorization(base: &str, req: &capture::Captured, region: &str) -> String {
+    let python = common::moto_venv().join("bin/python");
+    assert!(
+        python.is_file(),
+        "no {}: run `bash tests/peers/install.sh` (moto brings botocore)",
+        python.display()
+    );
+    let headers: serde_json::Map<String, Value> = req
+        .headers
+        .iter()
+        .filter(|(k, _)| {
+            !["authorization", "accept", "content-length", "user-agent"].contains(&k.as_str())
+        })
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    let input = json!({
+        "method": req.method,
+        "url": format!("{base}{}", req.path),
+        "headers": headers,
+        "body": String::from_utf8(req.body.clone()).unwrap(),
+        "amz_date": req.header("x-amz-date").expect("an X-Amz-Date header"),
+        "access_key": "AKIDOPSDECKTEST",
+        "secret_key": "opsdeck-test-secret",
+        "region": region,
+        "service": "ce",
+    });
+    let mut child = std::process::Command::new(python)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/sigv4_expected.py"
+        ))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_signature_is_the_one_botocore_computes() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (base, captured) = capture::once(r#"{"ResultsByTime":[]}"#).await;
+    let env = |k: &str| match k {
+        "AWS_ACCESS_KEY_ID" => Some("AKIDOPSDECKTEST".to_string()),
+        "AWS_SECRET_ACCESS_KEY" => Some("opsdeck-test-secret".to_string()),
+        _ => None,
+    };
+    let creds = aws_cost_explorer::credentials(None, &env).unwrap();
+    let q = Query {
+        endpoint: &base,
+        signing_region: "eu-central-1",
+        service_tag: "service",
+        days: 30,
+        timeout: Duration::from_secs(10),
+    };
+    let lines = aws_cost_explorer::fetch(&reqwest::Client::new(), &q, &creds)
+        .await
+        .unwrap();
+    assert!(lines.is_empty());
+    let req = captured.await.unwrap();
+    assert_eq!((req.method.as_str(), req.path.as_str()), ("POST", "/"));
+    let sent = req
+        .header("authorization")
+        .expect("an Authorization header");
+    assert!(
+        sent.contains("/eu-central-1/ce/aws4_request"),
+        "credential scope: {sent}"
+    );
+    let expected = botocore_authorization(&base, &req, "eu-central-1");
+    assert_eq!(sent, expected);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

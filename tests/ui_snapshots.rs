@@ -8,7 +8,8 @@ use opsdeck::app::fixtures;
 use opsdeck::app::msg::LogLine;
 use opsdeck::app::state::{AppState, View};
 use opsdeck::app::{Msg, update};
-use ui_common::{press, render};
+use ratatui::style::{Color, Modifier};
+use ui_common::{buffer_text, press, render, render_buffer};
 
 fn in_view(ascii: bool, view: &str) -> AppState {
     let mut app = fixtures::app(ascii);
@@ -100,14 +101,50 @@ fn help_palette_and_silence_popups_80x24() {
     insta::assert_snapshot!("silence_popup", render(&app, 80, 24));
 }
 
+/// Read-only in the mono theme: no colour anywhere, and the banner stands
+/// out by reverse video and bold (text snapshots drop styles, so they are
+/// checked cell by cell).
 #[test]
 fn read_only_header_and_mono_theme() {
     let app = fixtures::app_with(true, false, "default");
-    let text = render(&app, 80, 24);
+    let buf = render_buffer(&app, "mono", 80, 24);
+    let text = buffer_text(&buf);
     let header = text.lines().next().unwrap_or_default();
-    assert!(header.contains("READ-ONLY"), "{header}");
     assert!(header.contains("operator@sim-us-east-1"), "{header}");
+    let at = header
+        .find("READ-ONLY")
+        .unwrap_or_else(|| panic!("{header}"));
+    let x0 = header[..at].chars().count() as u16;
+    for x in x0..x0 + "READ-ONLY".len() as u16 {
+        let m = buf[(x, 0)].modifier;
+        assert!(
+            m.contains(Modifier::REVERSED | Modifier::BOLD),
+            "{x}: {m:?}"
+        );
+    }
+    for cell in buf.content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
     insta::assert_snapshot!("fleet_read_only_80x24", text);
+}
+
+/// The region snapshot selects a crash-looping pod: that row, and only it,
+/// has the selection colours.
+#[test]
+fn region_view_selects_the_crash_looping_pod() {
+    let app = in_view(false, "region");
+    let theme = fixtures::theme("default");
+    let buf = render_buffer(&app, "default", 80, 24);
+    let text = buffer_text(&buf);
+    let selected: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(y, _)| (0..80).all(|x| buf[(x, *y as u16)].bg == theme.selection))
+        .collect();
+    assert_eq!(selected.len(), 1, "{selected:?}");
+    let (y, row) = selected[0];
+    assert!(row.contains("CrashLoopBackOff"), "{row}");
+    assert!(buf[(0, y as u16)].modifier.contains(Modifier::BOLD));
 }
 
 #[test]

@@ -11,7 +11,8 @@ use crate::config::{Config, Loaded};
 use crate::sources::hub;
 
 /// "user@context" for the first cluster, as the kubeconfig names them, and
-/// how many other contexts are in use. Never a credential.
+/// how many other contexts are in use. Never a credential. Blocking: it
+/// reads the kubeconfig.
 pub fn identity(cfg: &Config) -> String {
     let Some(cluster) = cfg.regions.iter().flat_map(|r| &r.clusters).next() else {
         return "no clusters configured".into();
@@ -34,10 +35,17 @@ pub fn identity(cfg: &Config) -> String {
     crate::sanitize::clean(&format!("{user}@{}{more}", cluster.context)).into_owned()
 }
 
+/// [`identity`] on a blocking thread: it reads the kubeconfig.
+pub async fn identity_off_thread(cfg: Arc<Config>) -> String {
+    tokio::task::spawn_blocking(move || identity(&cfg))
+        .await
+        .unwrap_or_else(|_| "?".into())
+}
+
 /// Runs the console until the operator quits (or a signal ends it).
 pub async fn console(loaded: Loaded) -> color_eyre::Result<()> {
     let config = Arc::new(loaded.config.clone());
-    let identity = identity(&config);
+    let identity = identity_off_thread(config.clone()).await;
     let (updates_tx, updates_rx) = mpsc::channel(8192);
     let (effects_tx, effects_rx) = mpsc::unbounded_channel();
     let (results_tx, results_rx) = mpsc::unbounded_channel();

@@ -52,6 +52,9 @@ pub struct OpArgs {
     /// How long the SLO verification after a rollback samples.
     #[arg(long, default_value = "60s", value_parser = parse_duration)]
     pub verify_window: Duration,
+    /// Set by `deploy --gate-window`.
+    #[arg(skip)]
+    pub gate_window: Option<Duration>,
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -64,6 +67,7 @@ impl OpArgs {
             rollout_timeout: self.timeout,
             verify_window: self.verify_window,
             wait: !self.no_wait,
+            gate_window: self.gate_window,
             ..Settings::default()
         }
     }
@@ -158,9 +162,9 @@ fn fail(e: &str, code: u8) -> u8 {
 async fn guards(ctx: &Ctx, plan: &Plan) -> Result<(), ControlError> {
     guard::read_only(ctx, plan)?;
     guard::rbac(ctx, plan).await?;
-    if let Some(service) = plan.operation.service() {
+    for service in plan.lease_services() {
         for (context, ns) in plan.lease_scopes() {
-            lease::check(ctx, &context, &ns, service, None).await?;
+            lease::check(ctx, &context, &ns, &service, None).await?;
         }
     }
     Ok(())

@@ -153,6 +153,12 @@ fn line(r: &Record) -> String {
             step + 1,
             if *passed { "passed" } else { "failed" }
         ),
+        Record::RolledBack { step, observed } => {
+            format!("step {}: rolled back ({observed})", step + 1)
+        }
+        Record::RollbackFailed { step, error } => {
+            format!("step {}: ROLLBACK FAILED: {error}", step + 1)
+        }
         Record::Note { message } => format!("note: {message}"),
         Record::Ended { outcome, message } => format!("ended: {}: {message}", outcome.label()),
     }
@@ -207,4 +213,64 @@ pub fn resume(cfg: &Config, args: &OpArgs, id: &str) -> (String, u8) {
 
 pub fn undo(cfg: &Config, args: &OpArgs, id: &str) -> (String, u8) {
     ops::run(cfg, args, Operation::Undo { of: id.into() })
+}
+
+/// `ops pause|continue|abort ID`: the request annotation on the
+/// operation's leases, read by the running engine when it renews.
+pub fn request(cfg: &Config, args: &OpArgs, id: &str, what: &str) -> (String, u8) {
+    let ctx = match ops::context(cfg, args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return (String::new(), exit::USAGE);
+        }
+    };
+    let entries = match journal::load(&ctx.journal_dir, id) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {}", clean(&e.to_string()));
+            return (String::new(), e.exit_code());
+        }
+    };
+    let Some(plan) = journal::progress(&entries).0.cloned() else {
+        eprintln!("error: journal of {id} has no plan");
+        return (String::new(), exit::FAILURE);
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return (String::new(), exit::FAILURE);
+        }
+    };
+    let result = rt.block_on(async {
+        let mut sent = 0;
+        for service in plan.lease_services() {
+            for (context, ns) in plan.lease_scopes() {
+                crate::control::lease::request(&ctx, &context, &ns, &service, id, what).await?;
+                sent += 1;
+            }
+        }
+        Ok::<usize, crate::control::error::ControlError>(sent)
+    });
+    match result {
+        Ok(0) => {
+            eprintln!("error: operation {id} takes no lease: it cannot be asked to {what}");
+            (String::new(), exit::USAGE)
+        }
+        Ok(n) => (
+            format!(
+                "asked operation {id} to {what} ({n} lease{})\n",
+                if n == 1 { "" } else { "s" }
+            ),
+            exit::OK,
+        ),
+        Err(e) => {
+            eprintln!("error: {}", clean(&e.to_string()));
+            (String::new(), e.exit_code())
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub struct FileConfig {
     pub policy: Option<FilePolicy>,
     pub regions: Option<Vec<FileRegion>>,
     pub services: Option<Vec<FileService>>,
+    pub notify: Option<Vec<FileNotify>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,6 +89,7 @@ pub struct FileRegion {
     pub prometheus: Option<FilePrometheus>,
     pub alertmanagers: Option<Vec<FileAlertmanager>>,
     pub billing: Option<FileBilling>,
+    pub rto: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -155,6 +157,8 @@ pub struct FileService {
     pub slo: Option<FileSlo>,
     pub traffic: Option<FileTraffic>,
     pub regions: Option<BTreeMap<String, FileServiceRegion>>,
+    pub deploy: Option<FileDeploy>,
+    pub failover: Option<FileFailover>,
 }
 
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
@@ -179,6 +183,12 @@ pub struct FileSlo {
 pub enum Router {
     /// ExternalDNS weighted records: a weight annotation on a Service.
     ExternalDns,
+    /// Istio: the route weights of a VirtualService's HTTP route, one
+    /// destination per region.
+    Istio,
+    /// Gateway API: the `backendRefs[].weight` of an HTTPRoute, one
+    /// backendRef per region.
+    GatewayApi,
     /// No traffic routing: failover only scales.
     None,
 }
@@ -189,6 +199,11 @@ pub struct FileTraffic {
     pub router: Option<Router>,
     pub k8s_service: Option<String>,
     pub weight_annotation: Option<String>,
+    /// istio / gateway-api: the VirtualService or HTTPRoute name
+    pub object: Option<String>,
+    /// istio / gateway-api: the kubeconfig context of the cluster holding
+    /// the route object
+    pub context: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -196,4 +211,43 @@ pub struct FileTraffic {
 pub struct FileServiceRegion {
     pub deployment: Option<String>,
     pub replicas: Option<FileReplicas>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileDeploy {
+    pub waves: Option<Vec<Vec<String>>>,
+    pub gate_window: Option<String>,
+    pub gate_interval: Option<String>,
+    pub confidence: Option<f64>,
+    pub margin: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileFailover {
+    pub headroom: Option<f64>,
+    pub shift_steps: Option<Vec<f64>>,
+    pub min_serving_regions: Option<u32>,
+    pub silence: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotifyKind {
+    /// A generic JSON webhook (an `opsdeck/v1` `OperationEvent`).
+    Webhook,
+    /// A Slack incoming webhook (`{"text": ...}`).
+    Slack,
+    /// A PagerDuty Events API v2 change event.
+    Pagerduty,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileNotify {
+    pub kind: Option<NotifyKind>,
+    pub url: Option<String>,
+    pub url_env: Option<String>,
+    pub routing_key_env: Option<String>,
 }

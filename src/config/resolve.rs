@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+mod operations;
 mod services;
 
 use super::checks::{self, Invalid};
@@ -117,18 +118,20 @@ impl<'a> Resolver<'a> {
         let ui = self.ui(f.ui.unwrap_or_default(), o);
         let regions = self.regions(f.regions.unwrap_or_default());
         let names: Vec<&str> = regions.iter().map(|r| r.name.as_str()).collect();
-        let services = self.services(f.services.unwrap_or_default(), &names);
         let contexts: Vec<&str> = regions
             .iter()
             .flat_map(|r| r.clusters.iter().map(|c| c.context.as_str()))
             .collect();
+        let services = self.services(f.services.unwrap_or_default(), &names, &contexts);
         let policy = self.policy(f.policy.unwrap_or_default(), &contexts, o);
+        let notify = self.notify(f.notify.unwrap_or_default());
         Config {
             source: Some(self.file.to_path_buf()),
             ui,
             policy,
             regions,
             services,
+            notify,
         }
     }
 
@@ -283,6 +286,10 @@ impl<'a> Resolver<'a> {
             let billing = r
                 .billing
                 .and_then(|b| self.billing(b, &join(&base, &[k("billing")])));
+            let rto = r
+                .rto
+                .as_ref()
+                .map(|raw| self.duration(Some(raw), &join(&base, &[k("rto")]), 900));
             if let (Some(name), Some(provider)) = (name, provider) {
                 out.push(Region {
                     cloud_region: r.cloud_region.unwrap_or_else(|| name.clone()),
@@ -293,6 +300,7 @@ impl<'a> Resolver<'a> {
                     prometheus: prometheus.flatten(),
                     alertmanagers,
                     billing,
+                    rto,
                 });
             }
         }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use super::file::{ConfirmMode, Provider, Router};
+pub use super::file::{ConfirmMode, NotifyKind, Provider, Router};
 use super::secret::Secret;
 
 #[derive(Debug, Clone, Serialize)]
@@ -17,6 +17,17 @@ pub struct Config {
     pub policy: Policy,
     pub regions: Vec<Region>,
     pub services: Vec<Service>,
+    /// Where operations announce their start, failures and end.
+    pub notify: Vec<Notify>,
+}
+
+/// One notification target. The URL may itself be a credential (Slack
+/// webhooks are): it prints redacted and never reaches the journal.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notify {
+    pub kind: NotifyKind,
+    pub url: Secret,
+    pub routing_key: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,6 +120,9 @@ pub struct Region {
     pub prometheus: Option<Prometheus>,
     pub alertmanagers: Vec<Alertmanager>,
     pub billing: Option<Billing>,
+    /// Recovery time objective of the region (shown beside a failover's estimate).
+    #[serde(with = "friendly_opt")]
+    pub rto: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -176,6 +190,34 @@ pub struct Service {
     pub traffic: Traffic,
     /// Per-region overrides, keyed by region name.
     pub regions: BTreeMap<String, ServiceRegion>,
+    pub deploy: Deploy,
+    pub failover: Failover,
+}
+
+/// Progressive deploy: waves and the SLO gate after each.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deploy {
+    /// Explicit waves of region names; empty: least-traffic non-production
+    /// region first, one region per wave, production last.
+    pub waves: Vec<Vec<String>>,
+    #[serde(with = "friendly")]
+    pub gate_window: std::time::Duration,
+    #[serde(with = "friendly")]
+    pub gate_interval: std::time::Duration,
+    /// Confidence of the canary-vs-baseline Mann-Whitney test (e.g. 0.95).
+    pub confidence: f64,
+    /// How much worse (fraction) the canary may be before it fails.
+    pub margin: f64,
+}
+
+/// Failover: headroom, the weight shift in steps, the safety rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failover {
+    pub headroom: f64,
+    pub shift_steps: Vec<f64>,
+    pub min_serving_regions: u32,
+    #[serde(with = "friendly")]
+    pub silence: std::time::Duration,
 }
 
 impl Service {
@@ -216,12 +258,32 @@ pub struct Traffic {
     pub router: Router,
     pub k8s_service: String,
     pub weight_annotation: String,
+    /// istio / gateway-api: the VirtualService or HTTPRoute (in the
+    /// service's namespace); default: the service name
+    pub object: String,
+    /// istio / gateway-api: the context of the cluster whose route object
+    /// holds every region's weight; None: each region's own cluster
+    pub context: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ServiceRegion {
     pub deployment: Option<String>,
     pub replicas: Option<Replicas>,
+}
+
+mod friendly_opt {
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(
+        d: &Option<std::time::Duration>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => super::friendly::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 /// Durations print in jiff's friendly format ("15s", "5m").

@@ -28,6 +28,8 @@ pub struct Settings {
     pub poll: Duration,
     /// Timeout of one request.
     pub request_timeout: Duration,
+    /// Overrides every service's `deploy.gate_window`.
+    pub gate_window: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -39,6 +41,7 @@ impl Default for Settings {
             lease_ttl: Duration::from_secs(30),
             poll: Duration::from_secs(1),
             request_timeout: Duration::from_secs(10),
+            gate_window: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! out as [`Progress`] events; cancelling the token aborts between steps
 //! and inside gates.
 
+mod rollback;
 mod steps;
 
 use std::collections::BTreeSet;
@@ -195,21 +196,19 @@ pub async fn resume(
 }
 
 async fn take_leases(ctx: &Ctx, plan: &Plan, id: &str) -> Result<Vec<Held>, ControlError> {
-    let Some(service) = plan
-        .operation
-        .service()
-        .map(str::to_string)
-        .or_else(|| undo_service(ctx, plan))
-    else {
-        return Ok(Vec::new());
-    };
+    let mut services = plan.lease_services();
+    if services.is_empty() {
+        services.extend(undo_service(ctx, plan));
+    }
     let mut held = Vec::new();
-    for (context, namespace) in plan.lease_scopes() {
-        match lease::acquire(ctx, &context, &namespace, &service, id).await {
-            Ok(h) => held.push(h),
-            Err(e) => {
-                release(ctx, &held).await;
-                return Err(e);
+    for service in &services {
+        for (context, namespace) in plan.lease_scopes() {
+            match lease::acquire(ctx, &context, &namespace, service, id).await {
+                Ok(h) => held.push(h),
+                Err(e) => {
+                    release(ctx, &held).await;
+                    return Err(e);
+                }
             }
         }
     }
@@ -234,29 +233,52 @@ async fn release(ctx: &Ctx, held: &[Held]) {
     }
 }
 
-/// Renews every held lease each third of the TTL; when one is lost, records
-/// why and cancels the run (fail closed).
+/// What the renewal task learned: a lost lease, or the operator's request.
+#[derive(Debug, Default)]
+struct Signals {
+    lost: Mutex<Option<String>>,
+    aborted: std::sync::atomic::AtomicBool,
+    paused: std::sync::atomic::AtomicBool,
+}
+
+/// Renews every held lease (every third of the TTL, at most every 2 s, so
+/// a pause or abort request is seen quickly); a lost lease cancels the run
+/// (fail closed); the request annotation pauses, continues or aborts it.
 fn renew_task(
     ctx: &Ctx,
     held: Vec<Held>,
     cancel: CancellationToken,
-    lost: Arc<Mutex<Option<String>>>,
+    signals: Arc<Signals>,
 ) -> tokio::task::JoinHandle<()> {
+    use std::sync::atomic::Ordering;
     let ctx = ctx.clone();
     tokio::spawn(async move {
-        let every = (ctx.settings.lease_ttl / 3).max(std::time::Duration::from_millis(200));
+        let every = (ctx.settings.lease_ttl / 3).clamp(
+            std::time::Duration::from_millis(200),
+            std::time::Duration::from_secs(2),
+        );
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}
                 _ = cancel.cancelled() => return,
             }
             for h in &held {
-                if let Err(e) = lease::renew(&ctx, h).await {
-                    if let Ok(mut l) = lost.lock() {
-                        *l = Some(e);
+                match lease::renew(&ctx, h).await {
+                    Ok(Some(r)) if r == "abort" => {
+                        signals.aborted.store(true, Ordering::SeqCst);
+                        cancel.cancel();
+                        return;
                     }
-                    cancel.cancel();
-                    return;
+                    Ok(Some(r)) if r == "pause" => signals.paused.store(true, Ordering::SeqCst),
+                    Ok(Some(r)) if r == "continue" => signals.paused.store(false, Ordering::SeqCst),
+                    Ok(_) => {}
+                    Err(e) => {
+                        if let Ok(mut l) = signals.lost.lock() {
+                            *l = Some(e);
+                        }
+                        cancel.cancel();
+                        return;
+                    }
                 }
             }
         }
@@ -275,6 +297,18 @@ async fn run(
     cancel: CancellationToken,
 ) -> Result<Finished, ControlError> {
     let id = j.id.clone();
+    for e in super::notify::send(
+        ctx,
+        &id,
+        &plan.summary,
+        super::notify::Phase::Started,
+        None,
+        "",
+    )
+    .await
+    {
+        let _ = j.write(Record::Note { message: e });
+    }
     let _ = tx.send(Progress::Started {
         id: id.clone(),
         journal: j.path.clone(),
@@ -297,8 +331,8 @@ async fn run(
         }
     }
     let inner = cancel.child_token();
-    let lost = Arc::new(Mutex::new(None));
-    let renewer = renew_task(ctx, leases.clone(), inner.clone(), lost.clone());
+    let signals = Arc::new(Signals::default());
+    let renewer = renew_task(ctx, leases.clone(), inner.clone(), signals.clone());
     let cause = super::record::change_cause(ctx, &plan.summary, &id, reason);
     let mut results = Vec::new();
     let mut outcome = (Outcome::Succeeded, format!("{}: done", plan.summary));
@@ -312,8 +346,13 @@ async fn run(
             });
             continue;
         }
+        if wait_while_paused(&signals, &inner, &tx).await {
+            let _ = j.write(Record::Note {
+                message: "continued by request".into(),
+            });
+        }
         if inner.is_cancelled() {
-            outcome = stopped(&lost, step.index);
+            outcome = stopped(&signals, step.index);
             break;
         }
         let _ = j.write(Record::Intent {
@@ -383,8 +422,21 @@ async fn run(
             message: message.clone(),
         });
         if state == StepState::Failed {
+            let what = format!("step {} failed: {message}", step.index + 1);
+            for e in super::notify::send(
+                ctx,
+                &id,
+                &plan.summary,
+                super::notify::Phase::StepFailed,
+                None,
+                &what,
+            )
+            .await
+            {
+                let _ = j.write(Record::Note { message: e });
+            }
             outcome = if inner.is_cancelled() {
-                stopped(&lost, step.index)
+                stopped(&signals, step.index)
             } else {
                 (
                     Outcome::Failed,
@@ -394,9 +446,37 @@ async fn run(
             break;
         }
     }
+    if outcome.0 != Outcome::Succeeded && plan.rollback_on_failure {
+        let applied: Vec<usize> = plan
+            .steps
+            .iter()
+            .filter(|s| {
+                done.contains(&s.index)
+                    || results.iter().any(|r| {
+                        r.index == s.index
+                            && matches!(r.state, StepState::Done | StepState::AlreadyApplied)
+                    })
+            })
+            .map(|s| s.index)
+            .collect();
+        let summary = rollback::run(ctx, plan, &applied, j, &cause, &tx).await;
+        outcome.1 = format!("{}; {summary}", outcome.1);
+    }
     inner.cancel();
     let _ = renewer.await;
     release(ctx, &leases).await;
+    for e in super::notify::send(
+        ctx,
+        &id,
+        &plan.summary,
+        super::notify::Phase::Ended,
+        Some(outcome.0.label()),
+        &outcome.1,
+    )
+    .await
+    {
+        let _ = j.write(Record::Note { message: e });
+    }
     let _ = j.write(Record::Ended {
         outcome: outcome.0,
         message: outcome.1.clone(),
@@ -414,15 +494,39 @@ async fn run(
     })
 }
 
-fn stopped(lost: &Arc<Mutex<Option<String>>>, step: usize) -> (Outcome, String) {
-    match lost.lock().ok().and_then(|l| l.clone()) {
-        Some(why) => (
+fn stopped(signals: &Signals, step: usize) -> (Outcome, String) {
+    if let Some(why) = signals.lost.lock().ok().and_then(|l| l.clone()) {
+        return (
             Outcome::Failed,
-            format!("stopped before step {}: lease lost: {why}", step + 1),
-        ),
-        None => (
-            Outcome::Aborted,
-            format!("aborted by the operator before step {} finished", step + 1),
-        ),
+            format!("stopped at step {}: lease lost: {why}", step + 1),
+        );
     }
+    let by = if signals.aborted.load(std::sync::atomic::Ordering::SeqCst) {
+        "by request (ops abort)"
+    } else {
+        "by the operator"
+    };
+    (
+        Outcome::Aborted,
+        format!("aborted {by} at step {}", step + 1),
+    )
+}
+
+/// Holds the run between steps while a pause is requested; true if it paused.
+async fn wait_while_paused(
+    signals: &Signals,
+    cancel: &CancellationToken,
+    tx: &UnboundedSender<Progress>,
+) -> bool {
+    use std::sync::atomic::Ordering;
+    if !signals.paused.load(Ordering::SeqCst) {
+        return false;
+    }
+    let _ = tx.send(Progress::Note {
+        message: "paused by request; `opsdeck ops continue ID` goes on".into(),
+    });
+    while signals.paused.load(Ordering::SeqCst) && !cancel.is_cancelled() {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    true
 }

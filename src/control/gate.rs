@@ -5,7 +5,9 @@
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
+use kube::api::ListParams;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -53,6 +55,53 @@ pub fn rollout_state(d: &Deployment) -> (bool, Option<String>, Value) {
     (complete, failed, values)
 }
 
+/// Container states that never end in a ready pod without a change.
+const STUCK: [&str; 4] = [
+    "CrashLoopBackOff",
+    "ImagePullBackOff",
+    "ErrImagePull",
+    "CreateContainerConfigError",
+];
+
+/// A pod of the Deployment stuck in one of [`STUCK`], named with its reason.
+async fn stuck_pod(pods: &Api<Pod>, d: &Deployment) -> Option<String> {
+    let labels = d.spec.as_ref()?.selector.match_labels.as_ref()?;
+    let selector = labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    // Only pods running the template's images: old pods of a release being
+    // rolled back may crash on their way out.
+    let template = d.spec.as_ref()?.template.spec.as_ref()?;
+    let current = |name: &str| {
+        template
+            .containers
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.image.clone())
+    };
+    let list = pods
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .ok()?;
+    list.items.iter().find_map(|p| {
+        let statuses = p.status.as_ref()?.container_statuses.as_ref()?;
+        statuses.iter().find_map(|c| {
+            let reason = c.state.as_ref()?.waiting.as_ref()?.reason.clone()?;
+            let ours = current(&c.name).is_some_and(|img| img == c.image);
+            (ours && STUCK.contains(&reason.as_str())).then(|| {
+                format!(
+                    "pod {} container {}: {reason} (image {})",
+                    crate::sanitize::clean(p.metadata.name.as_deref().unwrap_or("?")),
+                    crate::sanitize::clean(&c.name),
+                    crate::sanitize::clean(&c.image)
+                )
+            })
+        })
+    })
+}
+
 /// Waits until the rollout of `t` completes (and `spec.replicas` is within
 /// `min..=max` when given), fails, times out or is cancelled.
 pub async fn rollout(
@@ -75,11 +124,17 @@ pub async fn rollout(
             };
         }
     };
-    let api: Api<Deployment> = Api::namespaced(client, &t.namespace);
+    let api: Api<Deployment> = Api::namespaced(client.clone(), &t.namespace);
+    let pods: Api<Pod> = Api::namespaced(client, &t.namespace);
     loop {
         match api.get(&t.name).await {
             Ok(d) => {
-                let (complete, failed, values) = rollout_state(&d);
+                let (complete, mut failed, values) = rollout_state(&d);
+                if !complete && failed.is_none() {
+                    failed = stuck_pod(&pods, &d)
+                        .await
+                        .map(|p| format!("rollout cannot complete: {p}"));
+                }
                 let spec = values["specReplicas"].as_i64().unwrap_or(0);
                 let in_range = min.is_none_or(|m| spec >= i64::from(m))
                     && max.is_none_or(|m| spec <= i64::from(m));

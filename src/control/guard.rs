@@ -41,7 +41,7 @@ pub fn permissions(plan: &Plan) -> Vec<Permission> {
         .iter()
         .flat_map(|s| s.permissions.iter().cloned())
         .collect();
-    if plan.operation.service().is_some() {
+    if !plan.lease_services().is_empty() {
         for (context, namespace) in plan.lease_scopes() {
             for verb in ["get", "create", "update"] {
                 all.push(Permission {

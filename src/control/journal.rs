@@ -72,6 +72,11 @@ pub enum Record {
         passed: bool,
         values: Value,
     },
+    /// A change undone by the automatic rollback of a failed operation.
+    #[serde(rename_all = "camelCase")]
+    RolledBack { step: usize, observed: Value },
+    #[serde(rename_all = "camelCase")]
+    RollbackFailed { step: usize, error: String },
     #[serde(rename_all = "camelCase")]
     Note { message: String },
     #[serde(rename_all = "camelCase")]

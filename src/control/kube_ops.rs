@@ -44,8 +44,18 @@ pub fn wanted(action: &Action) -> Value {
         Action::SetHpaBounds { min, max } => json!({"min": min, "max": max}),
         Action::SetTemplate { template, .. } => bare_template(template),
         Action::RestartAt { at } => json!(at),
+        Action::SetImage { image, .. } => json!(image),
+        Action::SetWeight { weight, .. } => json!(weight),
         _ => Value::Null,
     }
+}
+
+/// The index of `container` in the object's pod template.
+fn container_index(obj: &Value, container: &str) -> Option<usize> {
+    obj.pointer("/spec/template/spec/containers")?
+        .as_array()?
+        .iter()
+        .position(|c| c.get("name").and_then(Value::as_str) == Some(container))
 }
 
 fn field(action: &Action, obj: &Value) -> Value {
@@ -63,6 +73,17 @@ fn field(action: &Action, obj: &Value) -> Value {
             .and_then(|a| a.get(RESTARTED_AT))
             .cloned()
             .unwrap_or(Value::Null),
+        Action::SetImage { container, .. } => container_index(obj, container)
+            .and_then(|i| {
+                obj.pointer(&format!("/spec/template/spec/containers/{i}/image"))
+                    .cloned()
+            })
+            .unwrap_or(Value::Null),
+        Action::SetWeight { key, .. } => super::router::weight(
+            obj.get("kind").and_then(Value::as_str).unwrap_or("Service"),
+            key,
+            obj,
+        ),
         _ => Value::Null,
     }
 }
@@ -78,6 +99,13 @@ pub async fn observe(
             let api: Api<HorizontalPodAutoscaler> =
                 Api::namespaced(client.clone(), &target.namespace);
             serde_json::to_value(api.get(&target.name).await?)
+        }
+        Action::SetWeight { .. } => {
+            let mut v = super::router::get(client, target).await?;
+            if v.get("kind").is_none() {
+                v["kind"] = json!(target.kind);
+            }
+            Ok(v)
         }
         _ => {
             let api: Api<Deployment> = Api::namespaced(client.clone(), &target.namespace);
@@ -159,6 +187,42 @@ pub async fn apply(
             deployments
                 .patch(&target.name, &pp, &Patch::Merge(&patch))
                 .await?;
+        }
+        Action::SetImage { container, image } => {
+            let Some(i) = container_index(observed, container) else {
+                return Err(kube::Error::Discovery(
+                    kube::error::DiscoveryError::MissingResource(format!(
+                        "container {container} in {}",
+                        target.label()
+                    )),
+                ));
+            };
+            let mut ops = vec![
+                json!({"op": "replace", "path": "/metadata/resourceVersion", "value": resource_version}),
+                json!({"op": "test", "path": format!("/spec/template/spec/containers/{i}/name"), "value": container}),
+                json!({"op": "replace", "path": format!("/spec/template/spec/containers/{i}/image"), "value": image}),
+            ];
+            if observed.pointer("/metadata/annotations").is_none() {
+                ops.push(json!({"op": "add", "path": "/metadata/annotations", "value": {}}));
+            }
+            ops.push(json!({"op": "add", "path": "/metadata/annotations/kubernetes.io~1change-cause", "value": change_cause}));
+            let patch: json_patch::Patch =
+                serde_json::from_value(Value::Array(ops)).map_err(kube::Error::SerdeError)?;
+            deployments
+                .patch(&target.name, &pp, &Patch::<()>::Json(patch))
+                .await?;
+        }
+        Action::SetWeight { key, weight, .. } => {
+            super::router::set(
+                client,
+                target,
+                key,
+                *weight,
+                resource_version,
+                observed,
+                dry_run,
+            )
+            .await?;
         }
         _ => {}
     }

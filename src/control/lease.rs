@@ -13,6 +13,9 @@ use super::clients::Ctx;
 use super::error::{self, ControlError, Refusal};
 
 pub const OPERATION_ANNOTATION: &str = "opsdeck.io/operation";
+/// `pause`, `continue` or `abort`, set by `opsdeck ops pause|continue|abort`
+/// from any machine; the running engine reads it when it renews.
+pub const REQUEST_ANNOTATION: &str = "opsdeck.io/request";
 
 /// A lease this process holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,10 +177,14 @@ pub async fn acquire(
             };
             let transitions = prev.lease_transitions.unwrap_or(0) + i32::from(!mine);
             next.spec = Some(spec(ctx, &holder, acquired, transitions));
-            next.metadata
+            let annotations = next
+                .metadata
                 .annotations
-                .get_or_insert_with(Default::default)
-                .insert(OPERATION_ANNOTATION.into(), op_id.into());
+                .get_or_insert_with(Default::default);
+            annotations.insert(OPERATION_ANNOTATION.into(), op_id.into());
+            if !mine {
+                annotations.remove(REQUEST_ANNOTATION);
+            }
             match api.replace(&lname, &PostParams::default(), &next).await {
                 Ok(_) => Ok(held),
                 Err(e) if super::kube_ops::is_conflict(&e) => {
@@ -193,9 +200,9 @@ pub async fn acquire(
     }
 }
 
-/// Renews a held lease; an error means it was lost (someone took it over):
-/// the operation must stop.
-pub async fn renew(ctx: &Ctx, held: &Held) -> Result<(), String> {
+/// Renews a held lease and returns the operator's request on it, if any;
+/// an error means it was lost (someone took it over): the operation must stop.
+pub async fn renew(ctx: &Ctx, held: &Held) -> Result<Option<String>, String> {
     let api: Api<Lease> = Api::namespaced(
         ctx.kube(&held.context).await.map_err(|e| e.to_string())?,
         &held.namespace,
@@ -215,9 +222,52 @@ pub async fn renew(ctx: &Ctx, held: &Held) -> Result<(), String> {
         ));
     }
     spec.renew_time = Some(MicroTime(jiff::Timestamp::now()));
+    let request = l
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(REQUEST_ANNOTATION))
+        .cloned();
     api.replace(&held.name, &PostParams::default(), &l)
         .await
         .map_err(|e| crate::sources::kube::client::describe(&e))?;
+    Ok(request)
+}
+
+/// Asks the operation holding `service`'s lease (it must be `op_id`) to
+/// pause, continue or abort, through the lease's request annotation.
+pub async fn request(
+    ctx: &Ctx,
+    context: &str,
+    namespace: &str,
+    service: &str,
+    op_id: &str,
+    what: &str,
+) -> Result<(), ControlError> {
+    let api: Api<Lease> = Api::namespaced(ctx.kube(context).await?, namespace);
+    let l = api
+        .get_opt(&name(service))
+        .await
+        .map_err(|e| error::kube(context, "lease", &e))?
+        .ok_or_else(|| {
+            ControlError::Usage(format!(
+                "operation {op_id} holds no lease in {context}: it is not running"
+            ))
+        })?;
+    if !ours(&l, Some(op_id)) || expired(&l, jiff::Timestamp::now()) {
+        return Err(ControlError::Usage(format!(
+            "operation {op_id} does not hold lease {} in {context}: it is not running",
+            name(service)
+        )));
+    }
+    let patch = serde_json::json!({"metadata": {"annotations": {REQUEST_ANNOTATION: what}}});
+    api.patch(
+        &name(service),
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Merge(&patch),
+    )
+    .await
+    .map_err(|e| error::kube(context, "lease", &e))?;
     Ok(())
 }
 
@@ -238,6 +288,9 @@ pub async fn release(ctx: &Ctx, held: &Held) -> Result<(), String> {
     spec.holder_identity = None;
     spec.renew_time = Some(MicroTime(jiff::Timestamp::now()));
     spec.lease_duration_seconds = Some(1);
+    if let Some(a) = l.metadata.annotations.as_mut() {
+        a.remove(REQUEST_ANNOTATION);
+    }
     api.replace(&held.name, &PostParams::default(), &l)
         .await
         .map_err(|e| crate::sources::kube::client::describe(&e))?;

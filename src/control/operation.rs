@@ -36,6 +36,29 @@ pub enum Operation {
     /// Expire a silence.
     #[serde(rename_all = "camelCase")]
     SilenceExpire { id: String },
+    /// Progressive deploy of a new image, wave by wave, each gated on the
+    /// SLO and a canary-vs-baseline comparison; a failure rolls back.
+    #[serde(rename_all = "camelCase")]
+    Deploy {
+        service: String,
+        image: String,
+        container: Option<String>,
+        /// Empty: every region of the config.
+        regions: Vec<String>,
+    },
+    /// Move traffic off region `from` onto `to` (empty: every other
+    /// serving region), for `services` (empty: every service of `from`).
+    #[serde(rename_all = "camelCase")]
+    Failover {
+        services: Vec<String>,
+        from: String,
+        to: Vec<String>,
+        scale_down: bool,
+        allow_shortfall: bool,
+    },
+    /// Reverse the recorded failover of `services` (empty: every one) off `to`.
+    #[serde(rename_all = "camelCase")]
+    Failback { services: Vec<String>, to: String },
     /// Apply the recorded inverses of operation `of`, in reverse order.
     #[serde(rename_all = "camelCase")]
     Undo { of: String },
@@ -47,7 +70,13 @@ impl Operation {
         match self {
             Operation::Scale { service, .. }
             | Operation::Rollback { service, .. }
-            | Operation::Restart { service, .. } => Some(service),
+            | Operation::Restart { service, .. }
+            | Operation::Deploy { service, .. } => Some(service),
+            Operation::Failover { services, .. } | Operation::Failback { services, .. }
+                if services.len() == 1 =>
+            {
+                services.first().map(String::as_str)
+            }
             _ => None,
         }
     }
@@ -61,6 +90,9 @@ impl Operation {
             Operation::SilenceCreate { .. } => "silence-create",
             Operation::SilenceExpire { .. } => "silence-expire",
             Operation::Undo { .. } => "undo",
+            Operation::Deploy { .. } => "deploy",
+            Operation::Failover { .. } => "failover",
+            Operation::Failback { .. } => "failback",
         }
     }
 
@@ -97,6 +129,42 @@ impl Operation {
             ),
             Operation::SilenceExpire { id } => format!("expire silence {id}"),
             Operation::Undo { of } => format!("undo operation {of}"),
+            Operation::Deploy {
+                service,
+                image,
+                regions,
+                ..
+            } => {
+                let wh = if regions.is_empty() {
+                    "every region".to_string()
+                } else {
+                    regions.join(", ")
+                };
+                format!("deploy {image} as {service} to {wh}")
+            }
+            Operation::Failover {
+                services, from, to, ..
+            } => format!(
+                "fail {} over from {from} to {}",
+                if services.is_empty() {
+                    "every service".to_string()
+                } else {
+                    services.join(", ")
+                },
+                if to.is_empty() {
+                    "the other serving regions".to_string()
+                } else {
+                    to.join(", ")
+                }
+            ),
+            Operation::Failback { services, to } => format!(
+                "fail {} back to {to}",
+                if services.is_empty() {
+                    "every service".to_string()
+                } else {
+                    services.join(", ")
+                }
+            ),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! sees before confirming — what changes, capacity, cost, warnings — and the
 //! confirmation the policy asks for. Plain data: shown, compared, journaled.
 
+mod deploy;
+mod failover;
 mod preview;
 mod restart;
 mod rollback;
@@ -61,6 +63,13 @@ pub struct Plan {
     pub confirmation: Confirmation,
     /// Whether any object is in a production region or context.
     pub production: bool,
+    /// A failed step or an abort undoes every change already made, in
+    /// reverse order (progressive deploy).
+    #[serde(default)]
+    pub rollback_on_failure: bool,
+    /// Services whose lease the operation takes (besides `operation.service()`).
+    #[serde(default)]
+    pub services: Vec<String>,
 }
 
 impl Plan {
@@ -83,6 +92,22 @@ impl Plan {
         for t in self.steps.iter().filter_map(|s| s.target.as_ref()) {
             if !out.contains(&t.context) {
                 out.push(t.context.clone());
+            }
+        }
+        out
+    }
+
+    /// Every service whose lease the operation takes.
+    pub fn lease_services(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .operation
+            .service()
+            .map(str::to_string)
+            .into_iter()
+            .collect();
+        for s in &self.services {
+            if !out.contains(s) {
+                out.push(s.clone());
             }
         }
         out
@@ -122,6 +147,20 @@ pub async fn plan(ctx: &Ctx, op: &Operation) -> Result<Plan, ControlError> {
         } => silence::create(ctx, matchers, *duration_seconds, comment)?,
         Operation::SilenceExpire { id } => silence::expire(ctx, id).await?,
         Operation::Undo { of } => undo::plan(ctx, of)?,
+        Operation::Deploy {
+            service,
+            image,
+            container,
+            regions,
+        } => deploy::plan(ctx, service, image, container.as_deref(), regions).await?,
+        Operation::Failover {
+            services,
+            from,
+            to,
+            scale_down,
+            allow_shortfall,
+        } => failover::plan(ctx, services, from, to, *scale_down, *allow_shortfall).await?,
+        Operation::Failback { services, to } => failover::failback(ctx, services, to)?,
     };
     for (i, s) in plan.steps.iter_mut().enumerate() {
         s.index = i;

@@ -100,6 +100,19 @@ pub enum Action {
         revision: Option<u64>,
         template: Value,
     },
+    /// One container's image in the Deployment's pod template.
+    #[serde(rename_all = "camelCase")]
+    SetImage { container: String, image: String },
+    /// The traffic weight of `region` in the service's router (the router
+    /// adapter knows the object's shape; the engine does not).
+    #[serde(rename_all = "camelCase")]
+    SetWeight {
+        region: String,
+        weight: u32,
+        /// The router adapter's key for the region (annotation name,
+        /// destination host, backendRef name).
+        key: String,
+    },
     /// Template annotation `kubectl.kubernetes.io/restartedAt`.
     RestartAt { at: String },
     /// Gate: the rollout completes (observedGeneration, updated = ready =
@@ -119,6 +132,22 @@ pub enum Action {
         max_error_ratio: f64,
         max_p95_seconds: f64,
     },
+    /// Gate: absolute SLO thresholds in the canary regions, and canary vs
+    /// baseline (the regions still on the old version) with a one-sided
+    /// Mann–Whitney U test per interval sample: fail when the canary is
+    /// significantly worse by more than `margin`.
+    #[serde(rename_all = "camelCase")]
+    CanaryGate {
+        service: String,
+        canary: Vec<String>,
+        baseline: Vec<String>,
+        window_seconds: u64,
+        interval_seconds: u64,
+        confidence: f64,
+        margin: f64,
+        max_error_ratio: f64,
+        max_p95_seconds: f64,
+    },
     /// A silence, created once in one Alertmanager HA cluster.
     #[serde(rename_all = "camelCase")]
     CreateSilence {
@@ -134,7 +163,10 @@ impl Action {
     /// Gates check; they change nothing, have no inverse and always run
     /// again on resume.
     pub fn is_gate(&self) -> bool {
-        matches!(self, Action::WaitRollout { .. } | Action::VerifySlo { .. })
+        matches!(
+            self,
+            Action::WaitRollout { .. } | Action::VerifySlo { .. } | Action::CanaryGate { .. }
+        )
     }
 
     /// What an Event's reason says about it.
@@ -144,6 +176,9 @@ impl Action {
             Action::SetHpaBounds { .. } => "OpsdeckHpaBoundsChanged",
             Action::SetTemplate { .. } => "OpsdeckRolledBack",
             Action::RestartAt { .. } => "OpsdeckRestarted",
+            Action::SetImage { .. } => "OpsdeckImageSet",
+            Action::SetWeight { .. } => "OpsdeckWeightSet",
+            Action::CanaryGate { .. } => "OpsdeckCanaryGate",
             Action::WaitRollout { .. } => "OpsdeckRolloutComplete",
             Action::VerifySlo { .. } => "OpsdeckVerified",
             Action::CreateSilence { .. } => "OpsdeckSilenced",

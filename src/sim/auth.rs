@@ -1,6 +1,7 @@
 //! Identities and what they may do. Bearer tokens map to three roles:
 //! `viewer` (get/list/watch), `operator` (also patch/update deployments,
-//! their scale, services and HPAs; create/update leases and events) and
+//! their scale, services, HPAs and the traffic routes: Istio
+//! VirtualServices, Gateway API HTTPRoutes; create/update leases and events) and
 //! `admin` (everything). SelfSubjectAccessReview answers from the same rules,
 //! from JSON or protobuf requests (what `kubectl auth can-i` sends).
 
@@ -63,7 +64,9 @@ impl Role {
         match (group, full.as_str()) {
             ("apps", "deployments" | "deployments/scale")
             | ("", "services")
-            | ("autoscaling", "horizontalpodautoscalers") => {
+            | ("autoscaling", "horizontalpodautoscalers")
+            | ("networking.istio.io", "virtualservices")
+            | ("gateway.networking.k8s.io", "httproutes") => {
                 matches!(verb, "patch" | "update")
             }
             ("coordination.k8s.io", "leases") | ("", "events") => {
@@ -211,6 +214,9 @@ mod tests {
         assert!(Role::Operator.allows("patch", "apps", "deployments", Some("scale")));
         assert!(!Role::Operator.allows("delete", "apps", "deployments", None));
         assert!(Role::Operator.allows("create", "coordination.k8s.io", "leases", None));
+        assert!(Role::Operator.allows("patch", "networking.istio.io", "virtualservices", None));
+        assert!(Role::Operator.allows("update", "gateway.networking.k8s.io", "httproutes", None));
+        assert!(!Role::Operator.allows("delete", "gateway.networking.k8s.io", "httproutes", None));
         assert!(Role::Admin.allows("delete", "", "pods", None));
         let t = Tokens::from_seed(1);
         assert_eq!(t.role(&t.operator), Some(Role::Operator));

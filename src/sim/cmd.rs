@@ -10,6 +10,7 @@ use super::config::SimConfig;
 use super::fault::Faults;
 use super::fleet::flags::{self, StartFault};
 use super::fleet::{FleetConfig, RunningFleet};
+use super::routing::TrafficRouter;
 
 /// Options of `opsdeck sim` (and `opsdeck demo`).
 #[derive(Debug, Clone, Args)]
@@ -51,6 +52,12 @@ pub struct SimArgs {
     /// audit.k8s.io/v1 Event; region in annotation opsdeck.sim/cluster) to PATH
     #[arg(long, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
+    /// The traffic router whose weights move the simulated traffic (and that
+    /// the written opsdeck.toml names): the Services' ExternalDNS weight
+    /// annotations, or the first region's Istio VirtualService or Gateway API
+    /// HTTPRoute `shop/<service>`
+    #[arg(long, value_enum, default_value_t = TrafficRouter::ExternalDns)]
+    pub router: TrafficRouter,
 }
 
 /// Options of `opsdeck demo`.
@@ -110,6 +117,7 @@ impl SimArgs {
         cfg.telemetry_faults = flags::telemetry_faults(&self.faults);
         cfg.backfill = std::time::Duration::from_secs(self.backfill_minutes * 60);
         cfg.audit_log = self.audit_log.clone();
+        cfg.router = self.router;
         Ok(cfg)
     }
 }

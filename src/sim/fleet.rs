@@ -34,6 +34,7 @@ use tokio::task::JoinHandle;
 
 use super::config::SimConfig;
 use super::kubeconfig::{self, FleetUrls};
+use super::routing::TrafficRouter;
 use super::server::{ServeOptions, Sim};
 use super::telemetry::{self, Telemetry, TelemetryConfig};
 use super::world::World;
@@ -53,6 +54,9 @@ pub struct FleetConfig {
     /// append an audit line (kube-apiserver's `audit.k8s.io/v1` Event) per
     /// mutating Kubernetes request to this file ([`super::audit`])
     pub audit_log: Option<PathBuf>,
+    /// the traffic router whose weights the telemetry follows (and the
+    /// written opsdeck.toml names)
+    pub router: TrafficRouter,
 }
 
 impl FleetConfig {
@@ -64,6 +68,7 @@ impl FleetConfig {
             dir: dir.into(),
             backfill: Duration::from_secs(15 * 60),
             audit_log: None,
+            router: TrafficRouter::default(),
         }
     }
 }
@@ -123,6 +128,7 @@ pub struct RunningFleet {
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
     ticker: JoinHandle<()>,
+    router: TrafficRouter,
 }
 
 impl RunningFleet {
@@ -150,7 +156,7 @@ impl RunningFleet {
             faults: cfg.telemetry_faults.clone(),
             ..TelemetryConfig::default()
         };
-        let input = adapter::world_input(&world.snapshot());
+        let input = adapter::world_input_via(&world.snapshot(), cfg.router);
         let telemetry = tokio::task::spawn_blocking(move || Telemetry::new(tcfg, input))
             .await
             .map_err(std::io::Error::other)?
@@ -170,7 +176,12 @@ impl RunningFleet {
         opts.extra_control = Some(routers.control);
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", cfg.sim.port)).await?;
         let sim = Sim::serve_with(world.clone(), listener, opts);
-        tasks.push(tasks::spawn_sync(world, telemetry.clone(), stopped));
+        tasks.push(tasks::spawn_sync(
+            world,
+            telemetry.clone(),
+            cfg.router,
+            stopped,
+        ));
         let ticker = telemetry.spawn_ticker();
         let fleet = RunningFleet {
             addrs: Addrs {
@@ -186,6 +197,7 @@ impl RunningFleet {
             stop,
             tasks,
             ticker,
+            router: cfg.router,
         };
         if let Err(e) = fleet.write_files() {
             fleet.shutdown().await;
@@ -205,11 +217,12 @@ impl RunningFleet {
                 (r.name.clone(), r.provider.clone(), r.cloud_region.clone())
             })
             .collect();
-        kubeconfig::write(
+        kubeconfig::write_routed(
             &self.files.dir,
             &self.addrs.urls(),
             &regions,
             self.sim.tokens(),
+            self.router,
         )?;
         Ok(())
     }
@@ -234,6 +247,11 @@ impl RunningFleet {
         self.addrs.urls()
     }
 
+    /// The traffic router the telemetry follows.
+    pub fn router(&self) -> TrafficRouter {
+        self.router
+    }
+
     /// The files written.
     pub fn files(&self) -> &Files {
         &self.files
@@ -241,7 +259,7 @@ impl RunningFleet {
 
     /// Push the world into the telemetry now, without waiting for the sync task.
     pub fn sync_now(&self) {
-        tasks::sync_once(self.sim.world(), &self.telemetry);
+        tasks::sync_once(self.sim.world(), &self.telemetry, self.router);
     }
 
     /// Stop the servers and tasks and wait for them (at most a few seconds).

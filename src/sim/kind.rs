@@ -21,6 +21,10 @@ pub enum Kind {
     Hpa,
     /// coordination.k8s.io/v1 Lease
     Lease,
+    /// networking.istio.io/v1 VirtualService (a custom resource)
+    VirtualService,
+    /// gateway.networking.k8s.io/v1 HTTPRoute (a custom resource)
+    HttpRoute,
 }
 
 /// A subresource in discovery.
@@ -81,7 +85,7 @@ const STATUS_SUB: Sub = Sub {
     verbs: &["get", "patch", "update"],
 };
 
-static INFOS: [Info; 9] = [
+static INFOS: [Info; 11] = [
     Info {
         kind: "Namespace",
         plural: "namespaces",
@@ -207,11 +211,35 @@ static INFOS: [Info; 9] = [
         categories: &[],
         subs: &[],
     },
+    Info {
+        kind: "VirtualService",
+        plural: "virtualservices",
+        singular: "virtualservice",
+        group: "networking.istio.io",
+        version: "v1",
+        namespaced: true,
+        short: &["vs"],
+        verbs: RW,
+        categories: &["istio-io", "networking-istio-io"],
+        subs: &[STATUS_SUB],
+    },
+    Info {
+        kind: "HTTPRoute",
+        plural: "httproutes",
+        singular: "httproute",
+        group: "gateway.networking.k8s.io",
+        version: "v1",
+        namespaced: true,
+        short: &[],
+        verbs: RW,
+        categories: &["gateway-api"],
+        subs: &[STATUS_SUB],
+    },
 ];
 
 impl Kind {
     /// Every served kind, in discovery order.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -221,11 +249,26 @@ impl Kind {
         Kind::ReplicaSet,
         Kind::Hpa,
         Kind::Lease,
+        Kind::VirtualService,
+        Kind::HttpRoute,
     ];
 
     /// Discovery facts.
     pub fn info(self) -> &'static Info {
         &INFOS[self as usize]
+    }
+
+    /// Does the API server keep `metadata.generation` (bumped on spec
+    /// changes) for this kind?
+    pub fn has_generation(self) -> bool {
+        matches!(
+            self,
+            Kind::Deployment
+                | Kind::ReplicaSet
+                | Kind::Hpa
+                | Kind::VirtualService
+                | Kind::HttpRoute
+        )
     }
 
     /// `apps/v1` or `v1`.

@@ -3,10 +3,13 @@
 //! `admin`; contexts use `operator`) and an opsdeck config of the shape of
 //! `config-examples/demo.toml` with the real URLs.
 
+pub mod services;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::auth::{Role, Tokens};
+use super::routing::TrafficRouter;
 
 /// The demo config this file's shape follows.
 const DEMO: &str = include_str!("../../config-examples/demo.toml");
@@ -85,7 +88,20 @@ pub const AWS_CREDENTIALS: &str = "# Dummy keys for the simulated AWS Cost Explo
 /// its cluster, its Prometheus (with a `region` selector), the one
 /// Alertmanager HA cluster, and billing: OpenCost for the first aws region,
 /// AWS Cost Explorer for the other aws regions, FOCUS files for the rest.
+/// Traffic goes through ExternalDNS weights.
 pub fn opsdeck_toml(urls: &FleetUrls, regions: &[(String, String, String)], dir: &Path) -> String {
+    opsdeck_toml_routed(urls, regions, dir, TrafficRouter::ExternalDns)
+}
+
+/// [`opsdeck_toml`] with every service's `[services.traffic]` naming
+/// `router` (for istio and gateway-api: the route object and the first
+/// region's context), and per-region overrides only for existing regions.
+pub fn opsdeck_toml_routed(
+    urls: &FleetUrls,
+    regions: &[(String, String, String)],
+    dir: &Path,
+    router: TrafficRouter,
+) -> String {
     let head_start = DEMO.find("[ui]").unwrap_or(0);
     let regions_at = DEMO.find("[[regions]]").unwrap_or(DEMO.len());
     let services_at = DEMO.find("[[services]]").unwrap_or(DEMO.len());
@@ -145,7 +161,8 @@ pub fn opsdeck_toml(urls: &FleetUrls, regions: &[(String, String, String)], dir:
         }
     }
     if services_at < DEMO.len() {
-        s.push_str(&DEMO[services_at..]);
+        let names: Vec<String> = regions.iter().map(|r| r.0.clone()).collect();
+        s.push_str(&services::services(&DEMO[services_at..], &names, router));
     }
     s
 }
@@ -158,6 +175,17 @@ pub fn write(
     regions: &[(String, String, String)],
     tokens: &Tokens,
 ) -> std::io::Result<(PathBuf, PathBuf)> {
+    write_routed(dir, urls, regions, tokens, TrafficRouter::ExternalDns)
+}
+
+/// [`write()`], the opsdeck.toml naming `router` ([`opsdeck_toml_routed`]).
+pub fn write_routed(
+    dir: &Path,
+    urls: &FleetUrls,
+    regions: &[(String, String, String)],
+    tokens: &Tokens,
+    router: TrafficRouter,
+) -> std::io::Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(dir)?;
     std::fs::create_dir_all(dir.join("focus"))?;
     let names: Vec<String> = regions.iter().map(|r| r.0.clone()).collect();
@@ -165,6 +193,6 @@ pub fn write(
     std::fs::write(&kc, kubeconfig(&urls.kube, &names, tokens))?;
     std::fs::write(dir.join("aws-credentials"), AWS_CREDENTIALS)?;
     let cfg = dir.join("opsdeck.toml");
-    std::fs::write(&cfg, opsdeck_toml(urls, regions, dir))?;
+    std::fs::write(&cfg, opsdeck_toml_routed(urls, regions, dir, router))?;
     Ok((kc, cfg))
 }

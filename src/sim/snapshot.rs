@@ -2,6 +2,8 @@
 //! cost): regions, nodes, and per deployment its replicas, images, whether
 //! the current release is bad, its traffic weight, its pods and requests.
 
+pub mod routes;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -40,6 +42,10 @@ pub struct RegionSnapshot {
     pub nodes: Vec<NodeSnapshot>,
     /// deployments in every namespace
     pub deployments: Vec<DeploymentSnapshot>,
+    /// Istio VirtualServices (first HTTP route's weighted destinations)
+    pub virtual_services: Vec<routes::RouteSnapshot>,
+    /// Gateway API HTTPRoutes (first rule's weighted backendRefs)
+    pub http_routes: Vec<routes::RouteSnapshot>,
 }
 
 /// One node.
@@ -284,6 +290,8 @@ impl World {
                     faults,
                     nodes,
                     deployments,
+                    virtual_services: routes::routes(&c, Kind::VirtualService),
+                    http_routes: routes::routes(&c, Kind::HttpRoute),
                 }
             })
             .collect();

@@ -46,6 +46,7 @@ pub mod noise;
 pub mod prices;
 pub mod prom_api;
 pub mod promql;
+pub mod regional;
 pub mod rules;
 pub mod series;
 pub mod serve;

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod catalog;
+pub mod routes;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 

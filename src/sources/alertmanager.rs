@@ -79,6 +79,8 @@ pub async fn poll_once(src: &AmSource, statuses: &mut [SourceStatus]) -> Update 
     Update::Alerts { alerts, silences }
 }
 
+/// Polls every member on the refresh interval (backing off while none
+/// answers) until `tx` closes.
 pub async fn run(src: AmSource, tx: mpsc::Sender<Update>) {
     run_with(src, tx, std::sync::Arc::new(tokio::sync::Notify::new())).await;
 }
@@ -98,6 +100,8 @@ pub async fn run_with(
     loop {
         tick.wait().await;
         let update = poll_once(&src, &mut statuses).await;
+        // Backs off only when no member answered: one answer is data to show.
+        tick.polled(statuses.iter().any(|s| s.missed == 0));
         if tx.send(update).await.is_err() {
             return;
         }

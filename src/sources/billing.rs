@@ -1,8 +1,10 @@
 //! Billing sources, normalised into one cost model: per day, per
 //! provider/region/service, currency kept. Each region's source runs on the
-//! billing refresh interval; its lines replace that region's earlier lines.
+//! billing refresh interval (backing off while it fails); its lines replace
+//! that region's earlier lines.
 
 pub mod aws_cost_explorer;
+pub mod aws_credentials;
 pub mod focus_csv;
 pub mod opencost;
 
@@ -59,10 +61,18 @@ impl BillingSource {
     }
 }
 
+/// What a billing source keeps between polls, so it reads a file again only
+/// when the file changed.
+#[derive(Debug, Default)]
+pub struct Kept {
+    pub focus: focus_csv::FocusReader,
+    pub aws: aws_credentials::CredentialCache,
+}
+
 /// Fetches once; lines are re-labelled with the opsdeck region name.
 pub async fn fetch_once(
     src: &BillingSource,
-    focus: &mut focus_csv::FocusReader,
+    kept: &mut Kept,
 ) -> Result<(Vec<CostLine>, Vec<String>), String> {
     let (lines, warnings) = match &src.kind {
         Kind::Opencost { url, services } => {
@@ -86,12 +96,10 @@ pub async fn fetch_once(
             credentials_file,
         } => {
             // A configured credentials file stands in for the default one.
-            let file = credentials_file.as_ref().map(|p| p.display().to_string());
-            let env = |k: &str| match (k, &file) {
-                ("AWS_SHARED_CREDENTIALS_FILE", Some(f)) => Some(f.clone()),
-                _ => std::env::var(k).ok(),
-            };
-            let creds = aws_cost_explorer::credentials(profile.as_deref(), &env)?;
+            let creds = kept
+                .aws
+                .get(profile.clone(), credentials_file.clone())
+                .await?;
             let q = aws_cost_explorer::Query {
                 endpoint,
                 signing_region,
@@ -106,14 +114,14 @@ pub async fn fetch_once(
         }
         Kind::FocusCsv { dir } => {
             let dir = dir.clone();
-            let mut reader = std::mem::take(focus);
+            let mut reader = std::mem::take(&mut kept.focus);
             let (result, reader) = tokio::task::spawn_blocking(move || {
                 let r = reader_read(&mut reader, &dir);
                 (r, reader)
             })
             .await
             .map_err(|e| format!("focus-csv: {e}"))?;
-            *focus = reader;
+            kept.focus = reader;
             result?
         }
     };
@@ -146,11 +154,13 @@ pub async fn run_with(
     refresh: std::sync::Arc<tokio::sync::Notify>,
 ) {
     let mut status = SourceStatus::new(SourceKind::Billing, &src.region, &src.name());
-    let mut focus = focus_csv::FocusReader::default();
+    let mut kept = Kept::default();
     let mut tick = super::ticker::Ticker::new(src.every, refresh);
     loop {
         tick.wait().await;
-        match fetch_once(&src, &mut focus).await {
+        let fetched = fetch_once(&src, &mut kept).await;
+        tick.polled(fetched.is_ok());
+        match fetched {
             Ok((lines, warnings)) => {
                 if tx
                     .send(Update::Costs {

@@ -196,7 +196,7 @@ pub async fn poll_once(src: &PromSource) -> (Vec<Update>, Result<(), String>) {
     (updates, error.map_or(Ok(()), Err))
 }
 
-/// Polls on the refresh interval until `tx` closes.
+/// Polls on the refresh interval (backing off while it fails) until `tx` closes.
 pub async fn run(src: PromSource, tx: mpsc::Sender<Update>) {
     run_with(src, tx, std::sync::Arc::new(tokio::sync::Notify::new())).await;
 }
@@ -217,6 +217,7 @@ pub async fn run_with(
                 return;
             }
         }
+        tick.polled(result.is_ok());
         match result {
             Ok(()) => status.succeeded(Timestamp::now()),
             Err(e) => status.failed(e, src.stale_after),

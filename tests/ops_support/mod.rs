@@ -28,6 +28,11 @@ impl Drop for Sim {
 /// Starts `opsdeck sim` at `speed` with an audit log; waits for its banner
 /// (with a deadline: a silent child cannot hang the test).
 pub fn sim(speed: &str) -> Sim {
+    sim_with(speed, &[])
+}
+
+/// [`sim`] with more `opsdeck sim` flags (faults at start).
+pub fn sim_with(speed: &str, extra: &[&str]) -> Sim {
     let dir = tempfile::tempdir().unwrap();
     let audit = dir.path().join("audit.jsonl");
     let mut child = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
@@ -35,6 +40,7 @@ pub fn sim(speed: &str) -> Sim {
         .arg(dir.path())
         .arg("--audit-log")
         .arg(&audit)
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

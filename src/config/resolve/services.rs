@@ -40,7 +40,12 @@ impl Resolver<'_> {
         Replicas { min, max }
     }
 
-    pub(super) fn services(&mut self, list: Vec<FileService>, regions: &[&str]) -> Vec<Service> {
+    pub(super) fn services(
+        &mut self,
+        list: Vec<FileService>,
+        regions: &[&str],
+        contexts: &[&str],
+    ) -> Vec<Service> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for (n, s) in list.into_iter().enumerate() {
@@ -116,7 +121,31 @@ impl Resolver<'_> {
             let (Some(name), Some(namespace)) = (name, namespace) else {
                 continue;
             };
+            let deploy = self.deploy(
+                s.deploy.unwrap_or_default(),
+                &join(&base, &[k("deploy")]),
+                regions,
+            );
+            let failover = self.failover(
+                s.failover.unwrap_or_default(),
+                &join(&base, &[k("failover")]),
+            );
             let t = s.traffic.unwrap_or_default();
+            if let Some(context) = t.context.as_deref().filter(|c| !contexts.contains(c)) {
+                let valid = match nearest(context, contexts) {
+                    Some(near) => {
+                        format!("did you mean `{near}`? (one of {})", contexts.join(", "))
+                    }
+                    None => format!("one of the configured contexts: {}", contexts.join(", ")),
+                };
+                let path = join(&base, &[k("traffic"), k("context")]);
+                self.push(
+                    &path,
+                    "unknown context",
+                    Some(format!("{context:?}")),
+                    &valid,
+                );
+            }
             out.push(Service {
                 deployment: s.deployment.unwrap_or_else(|| name.clone()),
                 capacity_rps_per_pod: s.capacity_rps_per_pod,
@@ -129,8 +158,12 @@ impl Resolver<'_> {
                     weight_annotation: t
                         .weight_annotation
                         .unwrap_or_else(|| "external-dns.alpha.kubernetes.io/aws-weight".into()),
+                    object: t.object.unwrap_or_else(|| name.clone()),
+                    context: t.context,
                 },
                 regions: per_region,
+                deploy,
+                failover,
                 name,
                 namespace,
             });

@@ -95,6 +95,34 @@ pub async fn run_step(
             gate_end(step, v, tx)
         }
         (
+            Action::CanaryGate {
+                service,
+                canary,
+                baseline,
+                window_seconds,
+                interval_seconds,
+                confidence,
+                margin,
+                max_error_ratio,
+                max_p95_seconds,
+            },
+            _,
+        ) => {
+            let spec = super::super::canary::Spec {
+                service,
+                canary,
+                baseline,
+                window: Duration::from_secs(*window_seconds),
+                interval: Duration::from_secs((*interval_seconds).max(1)),
+                confidence: *confidence,
+                margin: *margin,
+                max_error_ratio: *max_error_ratio,
+                max_p95: *max_p95_seconds,
+            };
+            let v = super::super::canary::gate(ctx, &spec, cancel).await;
+            gate_end(step, v, tx)
+        }
+        (
             Action::CreateSilence {
                 ha_cluster,
                 silence,
@@ -108,6 +136,21 @@ pub async fn run_step(
             failed("step has no target")
         }
     }
+}
+
+/// Applies `step`'s inverse, checked against the step's own target value
+/// (what the object should hold now): someone else's change is not touched.
+pub async fn revert(ctx: &Ctx, step: &Step, cause: &str) -> End {
+    let (Some(inverse), Some(t)) = (&step.inverse, &step.target) else {
+        return failed("nothing to revert");
+    };
+    let back = Step {
+        action: inverse.clone(),
+        inverse: Some(step.action.clone()),
+        resource_version: None,
+        ..step.clone()
+    };
+    change(ctx, &back, inverse, t, cause).await
 }
 
 fn gate_end(step: &Step, v: gate::Verdict, tx: &UnboundedSender<Progress>) -> End {

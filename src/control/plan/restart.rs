@@ -67,6 +67,8 @@ pub async fn plan(ctx: &Ctx, service: &str, region: &str) -> Result<Plan, Contro
         regions: Vec::new(),
         warnings,
         confirmation: Confirmation::YesNo,
+        rollback_on_failure: false,
+        services: Vec::new(),
         production: target::production(ctx, reg),
     })
 }

@@ -196,6 +196,8 @@ pub async fn plan(
         regions: Vec::new(),
         warnings,
         confirmation: Confirmation::YesNo,
+        rollback_on_failure: false,
+        services: Vec::new(),
         production: target::production(ctx, reg),
     })
 }

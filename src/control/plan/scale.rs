@@ -81,105 +81,11 @@ pub async fn plan(
             .into());
         }
         production |= target::production(ctx, region);
-        let mut now_total = 0;
-        for live in target::live(ctx, svc, region).await? {
-            warnings.extend(live.warnings());
-            let current = int(&live.object, "/spec/replicas", 1).max(0) as u32;
-            now_total += current;
-            let t = live.target.clone();
-            let (min_r, max_r) = match &live.hpa {
-                Some((hpa, h)) => {
-                    let min0 = int(h, "/spec/minReplicas", 1).max(0) as u32;
-                    let max0 = int(h, "/spec/maxReplicas", i64::from(min0)).max(0) as u32;
-                    let (min1, max1, wait) = if replicas >= current {
-                        (replicas, max0.max(replicas), (Some(replicas), None))
-                    } else {
-                        (min0.min(replicas), replicas, (None, Some(replicas)))
-                    };
-                    warnings.push(format!(
-                        "{} is autoscaled by HPA {}: the plan sets its bounds to {min1}..{max1} (was {min0}..{max0}) so the HPA holds {} {replicas} replicas instead of undoing a /scale change",
-                        t.label(),
-                        hpa.name,
-                        if replicas >= current { "at least" } else { "at most" }
-                    ));
-                    if (min1, max1) != (min0, max0) {
-                        changes.push(Step {
-                            index: 0,
-                            description: format!(
-                                "set HPA {}/{} in {} to minReplicas {min1}, maxReplicas {max1}",
-                                hpa.namespace, hpa.name, hpa.region
-                            ),
-                            action: Action::SetHpaBounds {
-                                min: min1,
-                                max: max1,
-                            },
-                            target: Some(hpa.clone()),
-                            changes: vec![
-                                FieldChange {
-                                    field: "spec.minReplicas".into(),
-                                    from: json!(min0),
-                                    to: json!(min1),
-                                },
-                                FieldChange {
-                                    field: "spec.maxReplicas".into(),
-                                    from: json!(max0),
-                                    to: json!(max1),
-                                },
-                            ],
-                            inverse: Some(Action::SetHpaBounds {
-                                min: min0,
-                                max: max0,
-                            }),
-                            permissions: vec![permission(
-                                hpa,
-                                "patch",
-                                "autoscaling",
-                                "horizontalpodautoscalers",
-                                None,
-                            )],
-                            dry_run: true,
-                            resource_version: h
-                                .pointer("/metadata/resourceVersion")
-                                .and_then(|v| v.as_str())
-                                .map(str::to_string),
-                        });
-                    }
-                    wait
-                }
-                None => {
-                    if current != replicas {
-                        changes.push(Step {
-                            index: 0,
-                            description: format!(
-                                "scale {} from {current} to {replicas} replicas",
-                                t.label()
-                            ),
-                            action: Action::SetReplicas { replicas },
-                            target: Some(t.clone()),
-                            changes: vec![FieldChange {
-                                field: "spec.replicas".into(),
-                                from: json!(current),
-                                to: json!(replicas),
-                            }],
-                            inverse: Some(Action::SetReplicas { replicas: current }),
-                            permissions: vec![
-                                permission(&t, "patch", "apps", "deployments", Some("scale")),
-                                permission(&t, "patch", "apps", "deployments", None),
-                            ],
-                            dry_run: true,
-                            resource_version: live.resource_version(),
-                        });
-                    } else {
-                        warnings.push(format!(
-                            "{} already has {replicas} replicas: nothing to change there",
-                            t.label()
-                        ));
-                    }
-                    (Some(replicas), Some(replicas))
-                }
-            };
-            gates.push(wait_step(ctx, &t, min_r, max_r));
-        }
+        let r = region_steps(ctx, svc, region, replicas).await?;
+        changes.extend(r.changes);
+        gates.extend(r.gates);
+        warnings.extend(r.warnings);
+        let now_total = r.now_total;
         sizes.push((
             name.clone(),
             now_total,
@@ -206,7 +112,135 @@ pub async fn plan(
         regions: regions_preview,
         warnings,
         confirmation: Confirmation::YesNo,
+        rollback_on_failure: false,
+        services: Vec::new(),
         production,
+    })
+}
+
+/// The changes and waits that bring `svc` to `replicas` in every cluster of
+/// `region` (the HPA's bounds when one targets the Deployment). Bounds are
+/// the caller's to check.
+pub struct RegionScale {
+    pub changes: Vec<Step>,
+    pub gates: Vec<Step>,
+    pub warnings: Vec<String>,
+    pub now_total: u32,
+}
+
+pub async fn region_steps(
+    ctx: &Ctx,
+    svc: &crate::config::Service,
+    region: &crate::config::Region,
+    replicas: u32,
+) -> Result<RegionScale, ControlError> {
+    let mut changes = Vec::new();
+    let mut gates = Vec::new();
+    let mut warnings = Vec::new();
+    let mut now_total = 0;
+    for live in target::live(ctx, svc, region).await? {
+        warnings.extend(live.warnings());
+        let current = int(&live.object, "/spec/replicas", 1).max(0) as u32;
+        now_total += current;
+        let t = live.target.clone();
+        let (min_r, max_r) = match &live.hpa {
+            Some((hpa, h)) => {
+                let min0 = int(h, "/spec/minReplicas", 1).max(0) as u32;
+                let max0 = int(h, "/spec/maxReplicas", i64::from(min0)).max(0) as u32;
+                let (min1, max1, wait) = if replicas >= current {
+                    (replicas, max0.max(replicas), (Some(replicas), None))
+                } else {
+                    (min0.min(replicas), replicas, (None, Some(replicas)))
+                };
+                warnings.push(format!(
+                    "{} is autoscaled by HPA {}: the plan sets its bounds to {min1}..{max1} (was {min0}..{max0}) so the HPA holds {} {replicas} replicas instead of undoing a /scale change",
+                    t.label(),
+                    hpa.name,
+                    if replicas >= current { "at least" } else { "at most" }
+                ));
+                if (min1, max1) != (min0, max0) {
+                    changes.push(Step {
+                        index: 0,
+                        description: format!(
+                            "set HPA {}/{} in {} to minReplicas {min1}, maxReplicas {max1}",
+                            hpa.namespace, hpa.name, hpa.region
+                        ),
+                        action: Action::SetHpaBounds {
+                            min: min1,
+                            max: max1,
+                        },
+                        target: Some(hpa.clone()),
+                        changes: vec![
+                            FieldChange {
+                                field: "spec.minReplicas".into(),
+                                from: json!(min0),
+                                to: json!(min1),
+                            },
+                            FieldChange {
+                                field: "spec.maxReplicas".into(),
+                                from: json!(max0),
+                                to: json!(max1),
+                            },
+                        ],
+                        inverse: Some(Action::SetHpaBounds {
+                            min: min0,
+                            max: max0,
+                        }),
+                        permissions: vec![permission(
+                            hpa,
+                            "patch",
+                            "autoscaling",
+                            "horizontalpodautoscalers",
+                            None,
+                        )],
+                        dry_run: true,
+                        resource_version: h
+                            .pointer("/metadata/resourceVersion")
+                            .and_then(|v| v.as_str())
+                            .map(str::to_string),
+                    });
+                }
+                wait
+            }
+            None => {
+                if current != replicas {
+                    changes.push(Step {
+                        index: 0,
+                        description: format!(
+                            "scale {} from {current} to {replicas} replicas",
+                            t.label()
+                        ),
+                        action: Action::SetReplicas { replicas },
+                        target: Some(t.clone()),
+                        changes: vec![FieldChange {
+                            field: "spec.replicas".into(),
+                            from: json!(current),
+                            to: json!(replicas),
+                        }],
+                        inverse: Some(Action::SetReplicas { replicas: current }),
+                        permissions: vec![
+                            permission(&t, "patch", "apps", "deployments", Some("scale")),
+                            permission(&t, "patch", "apps", "deployments", None),
+                        ],
+                        dry_run: true,
+                        resource_version: live.resource_version(),
+                    });
+                } else {
+                    warnings.push(format!(
+                        "{} already has {replicas} replicas: nothing to change there",
+                        t.label()
+                    ));
+                }
+                (Some(replicas), Some(replicas))
+            }
+        };
+        gates.push(wait_step(ctx, &t, min_r, max_r));
+    }
+    Ok(RegionScale {
+        changes,
+        gates,
+        warnings,
+        now_total,
     })
 }
 

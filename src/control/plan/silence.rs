@@ -63,6 +63,8 @@ fn plan_of(op: Operation, summary: String, steps: Vec<Step>) -> Plan {
         regions: Vec::new(),
         warnings: Vec::new(),
         confirmation: Confirmation::YesNo,
+        rollback_on_failure: false,
+        services: Vec::new(),
         production: false,
     }
 }
@@ -73,6 +75,23 @@ pub fn create(
     duration_seconds: u64,
     comment: &str,
 ) -> Result<Plan, ControlError> {
+    let steps = steps(ctx, matchers, duration_seconds, comment)?;
+    let op = Operation::SilenceCreate {
+        matchers: matchers.to_vec(),
+        duration_seconds,
+        comment: comment.into(),
+    };
+    let summary = op.describe();
+    Ok(plan_of(op, summary, steps))
+}
+
+/// One create step per Alertmanager HA cluster.
+pub fn steps(
+    ctx: &Ctx,
+    matchers: &[String],
+    duration_seconds: u64,
+    comment: &str,
+) -> Result<Vec<Step>, ControlError> {
     if matchers.is_empty() {
         return Err(ControlError::Usage(
             "silence create needs at least one --matcher NAME=VALUE".into(),
@@ -103,7 +122,7 @@ pub fn create(
         created_by: ctx.actor.label(),
         comment: comment.into(),
     };
-    let steps = clusters
+    Ok(clusters
         .iter()
         .map(|(ha, members)| Step {
             index: 0,
@@ -129,14 +148,7 @@ pub fn create(
             dry_run: false,
             resource_version: None,
         })
-        .collect();
-    let op = Operation::SilenceCreate {
-        matchers: matchers.to_vec(),
-        duration_seconds,
-        comment: comment.into(),
-    };
-    let summary = op.describe();
-    Ok(plan_of(op, summary, steps))
+        .collect())
 }
 
 pub async fn expire(ctx: &Ctx, id: &str) -> Result<Plan, ControlError> {

@@ -24,7 +24,19 @@ pub fn plan(ctx: &Ctx, of: &str) -> Result<Plan, ControlError> {
     };
     let mut steps = Vec::new();
     let mut gates: Vec<Step> = Vec::new();
-    for s in plan.steps.iter().rev().filter(|s| done.contains(&s.index)) {
+    let rolled_back: Vec<usize> = entries
+        .iter()
+        .filter_map(|e| match &e.record {
+            Record::RolledBack { step, .. } => Some(*step),
+            _ => None,
+        })
+        .collect();
+    for s in plan
+        .steps
+        .iter()
+        .rev()
+        .filter(|s| done.contains(&s.index) && !rolled_back.contains(&s.index))
+    {
         let observed_id = entries.iter().find_map(|e| match &e.record {
             Record::Done { step, observed } if *step == s.index => observed
                 .get("id")
@@ -106,6 +118,8 @@ pub fn plan(ctx: &Ctx, of: &str) -> Result<Plan, ControlError> {
             "each inverse is checked against the object as it is now: a field someone else changed since stops the undo (nothing is overwritten)".into(),
         ],
         confirmation: Confirmation::YesNo,
+        rollback_on_failure: false,
+        services: Vec::new(),
         production: plan.production,
     })
 }

@@ -112,6 +112,9 @@ pub fn columns(kind: Kind) -> Vec<Value> {
             age,
         ],
         Kind::Lease => vec![name, s("Holder", 0), age],
+        // The custom resources' printer columns, as their CRDs declare them.
+        Kind::VirtualService => vec![name, s("Gateways", 0), s("Hosts", 0), age],
+        Kind::HttpRoute => vec![name, s("Hostnames", 0), age],
     }
 }
 
@@ -334,7 +337,22 @@ pub fn cells(kind: Kind, v: &Value, now: Millis) -> Vec<Value> {
             ]
         }
         Kind::Lease => vec![name, json!(st(v, "spec.holderIdentity")), json!(created)],
+        Kind::VirtualService => vec![
+            name,
+            json!(list_cell(v, "spec.gateways")),
+            json!(list_cell(v, "spec.hosts")),
+            json!(created),
+        ],
+        Kind::HttpRoute => vec![name, json!(list_cell(v, "spec.hostnames")), json!(created)],
     }
+}
+
+/// A list field as a CRD printer column shows it (`["a","b"]`), or empty.
+fn list_cell(v: &Value, p: &str) -> String {
+    obj::path(v, p)
+        .filter(|x| x.as_array().is_some_and(|a| !a.is_empty()))
+        .map(Value::to_string)
+        .unwrap_or_default()
 }
 
 fn pod_cells(v: &Value, name: Value, created: String, now: Millis) -> Vec<Value> {

@@ -141,7 +141,7 @@ pub fn commit(
         None => {
             obj::set_meta(&mut new, "uid", c.rng.uuid());
             obj::set_meta(&mut new, "creationTimestamp", rfc3339(c.now()));
-            if matches!(kind, Kind::Deployment | Kind::ReplicaSet | Kind::Hpa) {
+            if kind.has_generation() {
                 obj::set_meta(&mut new, "generation", 1);
             }
             if let Some(m) = new.get_mut("metadata").and_then(Value::as_object_mut) {

@@ -6,6 +6,8 @@ use std::io::Write;
 use super::SimArgs;
 use crate::sim::auth::Role;
 use crate::sim::fleet::RunningFleet;
+use crate::sim::routing::TrafficRouter;
+use crate::sim::world::build::WEIGHT;
 
 /// Write the banner, ending with the line that names Ctrl-C.
 pub fn write(out: &mut impl Write, args: &SimArgs, fleet: &RunningFleet) -> std::io::Result<()> {
@@ -44,6 +46,11 @@ pub fn write(out: &mut impl Write, args: &SimArgs, fleet: &RunningFleet) -> std:
     writeln!(out, "  OpenCost         {}/regions/<region>", urls.opencost)?;
     writeln!(out, "  Cost Explorer    {}", urls.cost_explorer)?;
     writeln!(out, "  FOCUS exports    {}", files.focus_dir.display())?;
+    writeln!(
+        out,
+        "  traffic router   {}",
+        router_line(fleet.router(), &first_region)
+    )?;
     writeln!(out, "  kubeconfig       {}", files.kubeconfig.display())?;
     writeln!(out, "  opsdeck config   {}", files.config.display())?;
     if let Some(path) = sim.audit_log() {
@@ -90,6 +97,19 @@ pub fn write(out: &mut impl Write, args: &SimArgs, fleet: &RunningFleet) -> std:
         "real bad release",
         files.kubeconfig.display()
     )?;
+    let last = cfg.clusters.len().saturating_sub(1);
+    let last_region = cfg
+        .clusters
+        .last()
+        .map(|c| c.region.name.clone())
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "  {:<18} KUBECONFIG={} {}",
+        format!("drain {last_region}"),
+        files.kubeconfig.display(),
+        drain(fleet.router(), &first_region, &last_region, last)
+    )?;
     writeln!(
         out,
         "  {:<18} {curl} '{tele}/advance?seconds=600'",
@@ -114,4 +134,35 @@ pub fn write(out: &mut impl Write, args: &SimArgs, fleet: &RunningFleet) -> std:
     )?;
     writeln!(out, "Press Ctrl-C (or send SIGTERM) to stop.")?;
     out.flush()
+}
+
+/// Where the weights the telemetry follows live.
+fn router_line(router: TrafficRouter, first: &str) -> String {
+    match router {
+        TrafficRouter::ExternalDns => {
+            format!("external-dns: each region's Service shop/<service> annotation {WEIGHT}")
+        }
+        TrafficRouter::Istio => {
+            format!("istio: VirtualService shop/<service> in sim-{first}, a destination per region")
+        }
+        TrafficRouter::GatewayApi => {
+            format!("gateway-api: HTTPRoute shop/<service> in sim-{first}, a backendRef per region")
+        }
+    }
+}
+
+/// The kubectl command that sets checkout's weight of `region` (the
+/// `index`-th of the fleet) to 0 through `router`.
+fn drain(router: TrafficRouter, first: &str, region: &str, index: usize) -> String {
+    match router {
+        TrafficRouter::ExternalDns => format!(
+            "kubectl --context sim-{region} -n shop annotate --overwrite svc/checkout {WEIGHT}=0"
+        ),
+        TrafficRouter::Istio => format!(
+            "kubectl --context sim-{first} -n shop patch vs checkout --type=json -p '[{{\"op\":\"replace\",\"path\":\"/spec/http/0/route/{index}/weight\",\"value\":0}}]'"
+        ),
+        TrafficRouter::GatewayApi => format!(
+            "kubectl --context sim-{first} -n shop patch httproute checkout --type=json -p '[{{\"op\":\"replace\",\"path\":\"/spec/rules/0/backendRefs/{index}/weight\",\"value\":0}}]'"
+        ),
+    }
 }

@@ -1,7 +1,11 @@
 //! From the Kubernetes side's [`WorldSnapshot`] to the telemetry side's
 //! [`WorldInput`]: the shop services only, their pods, nodes, HPAs, traffic
-//! weights (the Service annotations), bad releases and requests per pod.
+//! weights (from the router the fleet follows: the Service annotations,
+//! the first cluster's VirtualService or HTTPRoute), bad releases and
+//! requests per pod.
 
+use crate::sim::routing::{TrafficRouter, backend_name, istio_host};
+use crate::sim::snapshot::routes::RouteSnapshot;
 use crate::sim::snapshot::{DeploymentSnapshot, PodSnapshot, RegionSnapshot, WorldSnapshot};
 use crate::sim::telemetry::input::{
     HpaInput, NodeInput, PodInput, PodPhase, Provider, RegionInput, ServiceInput, WorldInput,
@@ -42,14 +46,55 @@ pub fn provider(name: &str) -> Provider {
     }
 }
 
-/// The whole world as the telemetry sees it.
+/// The whole world as the telemetry sees it, weights from the Services'
+/// ExternalDNS annotations.
 pub fn world_input(snap: &WorldSnapshot) -> WorldInput {
+    world_input_via(snap, TrafficRouter::ExternalDns)
+}
+
+/// The whole world as the telemetry sees it, weights from `router`'s objects.
+pub fn world_input_via(snap: &WorldSnapshot, router: TrafficRouter) -> WorldInput {
+    let first = snap.regions.first();
     WorldInput {
-        regions: snap.regions.iter().map(region).collect(),
+        regions: snap
+            .regions
+            .iter()
+            .map(|r| region(r, &Weights { router, first }))
+            .collect(),
     }
 }
 
-fn region(r: &RegionSnapshot) -> RegionInput {
+/// Where a region's weight for a service comes from.
+struct Weights<'a> {
+    router: TrafficRouter,
+    /// the first region: its cluster holds the routes that count
+    first: Option<&'a RegionSnapshot>,
+}
+
+impl Weights<'_> {
+    /// The weight of `d` in `region`; a route object that does not exist
+    /// falls back to the Service annotation.
+    fn of(&self, region: &str, d: &DeploymentSnapshot) -> f64 {
+        let annotation = d.traffic_weight.map_or(DEFAULT_WEIGHT, f64::from);
+        let find = |routes: &[RouteSnapshot], backend: String| {
+            routes
+                .iter()
+                .find(|r| r.namespace == d.namespace && r.name == d.name)
+                .map_or(annotation, |r| f64::from(r.weight(&backend)))
+        };
+        match (self.router, self.first) {
+            (TrafficRouter::Istio, Some(f)) => {
+                find(&f.virtual_services, istio_host(&d.name, region))
+            }
+            (TrafficRouter::GatewayApi, Some(f)) => {
+                find(&f.http_routes, backend_name(&d.name, region))
+            }
+            _ => annotation,
+        }
+    }
+}
+
+fn region(r: &RegionSnapshot, weights: &Weights<'_>) -> RegionInput {
     let failed = r.failed || r.faults.failed;
     let shop: Vec<&DeploymentSnapshot> = r
         .deployments
@@ -75,7 +120,10 @@ fn region(r: &RegionSnapshot) -> RegionInput {
                 memory_bytes: n.memory_bytes as f64,
             })
             .collect(),
-        services: shop.iter().map(|d| service(d, failed)).collect(),
+        services: shop
+            .iter()
+            .map(|d| service(d, failed, weights.of(&r.name, d)))
+            .collect(),
         hpas: shop.iter().filter_map(|d| hpa(d)).collect(),
     }
 }
@@ -84,7 +132,7 @@ fn count(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
-fn service(d: &DeploymentSnapshot, failed: bool) -> ServiceInput {
+fn service(d: &DeploymentSnapshot, failed: bool, traffic_weight: f64) -> ServiceInput {
     ServiceInput {
         name: d.name.clone(),
         namespace: d.namespace.clone(),
@@ -94,7 +142,7 @@ fn service(d: &DeploymentSnapshot, failed: bool) -> ServiceInput {
         updated_replicas: count(d.updated),
         images: d.images.clone(),
         bad_release: d.bad_release,
-        traffic_weight: d.traffic_weight.map_or(DEFAULT_WEIGHT, f64::from),
+        traffic_weight,
         capacity_rps_per_pod: capacity_rps_per_pod(&d.name),
         cpu_request_cores: d.requests.cpu_millis as f64 / 1000.0,
         memory_request_bytes: d.requests.memory_bytes as f64,
@@ -163,13 +211,31 @@ mod tests {
         assert!(!us.nodes.is_empty() && us.nodes[0].cpu_cores > 1.0);
         let names: Vec<&str> = us.services.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names.len(), 4, "{names:?}");
+        // Capacities as config-examples/demo.toml documents them for the console.
+        let demo: toml::Table = include_str!("../../../config-examples/demo.toml")
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let documented = |name: &str| {
+            demo["services"]
+                .as_array()
+                .and_then(|all| all.iter().find(|s| s["name"].as_str() == Some(name)))
+                .and_then(|s| s["capacity_rps_per_pod"].as_float())
+        };
         for s in &us.services {
-            assert_eq!(s.capacity_rps_per_pod, capacity_rps_per_pod(&s.name));
+            assert_eq!(
+                Some(s.capacity_rps_per_pod),
+                documented(&s.name),
+                "{}",
+                s.name
+            );
             assert_eq!(s.traffic_weight, 100.0);
             assert_eq!(s.pods.len() as u32, s.ready_replicas, "{}", s.name);
             assert!(s.cpu_request_cores > 0.0 && s.memory_request_bytes > 0.0);
         }
-        assert_eq!(capacity_rps_per_pod("payments"), 25.0);
+        assert_eq!(
+            capacity_rps_per_pod("no-such-service"),
+            FALLBACK_CAPACITY_RPS_PER_POD
+        );
         assert!(us.hpas.iter().any(|h| h.target == "checkout"));
         let eu = input.region("eu-west-1").map(|r| r.failed);
         assert_eq!(eu, Some(true));

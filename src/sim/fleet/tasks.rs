@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::adapter;
 use crate::sim::World;
+use crate::sim::routing::TrafficRouter;
 use crate::sim::telemetry::Telemetry;
 
 /// Real time between two syncs of the telemetry from the world.
@@ -42,9 +43,10 @@ pub async fn serve(
     Ok((addr, task))
 }
 
-/// Push the world's current state into the telemetry once.
-pub fn sync_once(world: &World, telemetry: &Telemetry) {
-    telemetry.set_world(adapter::world_input(&world.snapshot()));
+/// Push the world's current state into the telemetry once, weights from
+/// `router`'s objects.
+pub fn sync_once(world: &World, telemetry: &Telemetry, router: TrafficRouter) {
+    telemetry.set_world(adapter::world_input_via(&world.snapshot(), router));
 }
 
 /// Every [`SYNC_EVERY`], snapshot the world (off the async threads) and
@@ -52,6 +54,7 @@ pub fn sync_once(world: &World, telemetry: &Telemetry) {
 pub fn spawn_sync(
     world: Arc<World>,
     telemetry: Telemetry,
+    router: TrafficRouter,
     mut stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -61,7 +64,7 @@ pub fn spawn_sync(
             tokio::select! {
                 _ = every.tick() => {
                     let (w, t) = (world.clone(), telemetry.clone());
-                    if tokio::task::spawn_blocking(move || sync_once(&w, &t)).await.is_err() {
+                    if tokio::task::spawn_blocking(move || sync_once(&w, &t, router)).await.is_err() {
                         return;
                     }
                 }

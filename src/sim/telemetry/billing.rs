@@ -25,3 +25,9 @@ pub fn amount(v: f64) -> String {
         .trim_end_matches('.')
         .to_string()
 }
+
+/// Days of billing history every billing API holds before today (OpenCost
+/// and Cost Explorer answer from the ledger for any window; the FOCUS
+/// export writes this many past daily files at start), so a 30-day view
+/// compares providers over the same days.
+pub const HISTORY_DAYS: i64 = 30;

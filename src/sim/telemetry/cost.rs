@@ -171,4 +171,36 @@ mod tests {
         spiked.cost_anomaly = true;
         assert!(region_hourly(&spiked, &[]) > 2.5 * region_hourly(r, &[]));
     }
+
+    #[test]
+    fn cost_grows_with_every_node_by_the_same_amount() {
+        let w = fixture::world();
+        let base = w.regions[0].clone();
+        let with = |extra: usize| {
+            let mut r = base.clone();
+            for k in 0..extra {
+                let mut n = base.nodes[0].clone();
+                n.name = format!("extra-{k}");
+                r.nodes.push(n);
+            }
+            region_hourly(&r, &[])
+        };
+        let (c0, c1, c2) = (with(0), with(1), with(2));
+        assert!(c1 > c0, "{c1} <= {c0}");
+        assert!(((c2 - c1) - (c1 - c0)).abs() < 1e-9, "{c0} {c1} {c2}");
+        // A bigger node of the same family costs more to add.
+        let mut big = base.clone();
+        let mut n = base.nodes[0].clone();
+        n.name = "extra-big".into();
+        n.cpu_cores *= 2.0;
+        n.memory_bytes *= 2.0;
+        n.instance_type = "unlisted".into();
+        big.nodes.push(n);
+        let mut small = base.clone();
+        let mut n = base.nodes[0].clone();
+        n.name = "extra-small".into();
+        n.instance_type = "unlisted".into();
+        small.nodes.push(n);
+        assert!(region_hourly(&big, &[]) > region_hourly(&small, &[]));
+    }
 }

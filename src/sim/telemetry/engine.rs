@@ -215,13 +215,19 @@ impl Engine {
             return;
         };
         // Rewritten once per simulated hour: yesterday's file is complete,
-        // today's grows until the day ends.
+        // today's grows until the day ends (a partial day, not a zero).
         let hour = now_ms.div_euclid(ledger::HOUR_MS);
         if self.last_focus_day == Some(hour) {
             return;
         }
         let day = now_ms.div_euclid(86_400_000);
-        for d in [day - 1, day] {
+        // The first export writes the whole history the other billing APIs
+        // hold (the ledger's starting rates stand in before the start).
+        let first = match self.last_focus_day {
+            None => day - super::billing::HISTORY_DAYS,
+            Some(_) => day - 1,
+        };
+        for d in first..=day {
             if let Err(e) = super::billing::focus::write_day(&dir, &self.ledger, d, now_ms) {
                 tracing::warn!("writing FOCUS export for day {d}: {e}");
             }

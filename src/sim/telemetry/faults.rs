@@ -14,7 +14,9 @@ use super::input::WorldInput;
 pub struct Faults {
     /// Regions that are failed (errors, latency, alerts).
     pub region_failed: BTreeSet<String>,
-    /// Regions with a latency spike.
+    /// Regions with a latency spike: every latency quantile ×
+    /// [`super::regional::LATENCY_SPIKE_FACTOR`] (+20 %), errors unchanged —
+    /// mildly worse than the other regions, below the demo SLO thresholds.
     pub latency_spike: BTreeSet<String>,
     /// Regions with a cost anomaly (a runaway node group is billed).
     pub cost_anomaly: BTreeSet<String>,

@@ -111,13 +111,124 @@ pub fn network_service_name(provider: Provider) -> &'static str {
 mod tests {
     use super::*;
 
+    /// vCPUs of the listed instance types, from the providers' published
+    /// specifications (not from the price table).
+    const VCPUS: &[(&str, f64)] = &[
+        ("m5.large", 2.0),
+        ("m5.xlarge", 4.0),
+        ("m5.2xlarge", 8.0),
+        ("c5.xlarge", 4.0),
+        ("n2-standard-2", 2.0),
+        ("n2-standard-4", 4.0),
+        ("n2-standard-8", 8.0),
+        ("Standard_D2s_v5", 2.0),
+        ("Standard_D4s_v5", 4.0),
+        ("Standard_D8s_v5", 8.0),
+    ];
+
+    fn price(p: Provider, region: &str, t: &str) -> f64 {
+        instance_hourly(p, region, t).unwrap_or_else(|| panic!("{t} in {region} is not listed"))
+    }
+
+    fn per_vcpu(p: Provider, region: &str, t: &str) -> f64 {
+        let cpus = VCPUS.iter().find(|(n, _)| *n == t).map(|(_, c)| *c);
+        price(p, region, t) / cpus.unwrap_or_else(|| panic!("no vCPUs for {t}"))
+    }
+
     #[test]
-    fn known_and_fallback_prices() {
+    fn a_size_up_in_one_family_doubles_the_price() {
+        for (p, region, family) in [
+            (
+                Provider::Aws,
+                "us-east-1",
+                ["m5.large", "m5.xlarge", "m5.2xlarge"],
+            ),
+            (
+                Provider::Aws,
+                "eu-west-1",
+                ["m5.large", "m5.xlarge", "m5.2xlarge"],
+            ),
+            (
+                Provider::Gcp,
+                "europe-west4",
+                ["n2-standard-2", "n2-standard-4", "n2-standard-8"],
+            ),
+            (
+                Provider::Azure,
+                "eastus",
+                ["Standard_D2s_v5", "Standard_D4s_v5", "Standard_D8s_v5"],
+            ),
+        ] {
+            let base = per_vcpu(p, region, family[0]);
+            for t in family {
+                let v = per_vcpu(p, region, t);
+                assert!(
+                    (v - base).abs() < 1e-9,
+                    "{t} in {region}: {v} per vCPU, not {base}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ireland_costs_more_than_virginia_and_compute_optimised_less_than_general() {
+        for t in ["m5.large", "m5.xlarge", "m5.2xlarge", "c5.xlarge"] {
+            assert!(
+                price(Provider::Aws, "eu-west-1", t) > price(Provider::Aws, "us-east-1", t),
+                "{t}"
+            );
+        }
+        for region in ["us-east-1", "eu-west-1"] {
+            assert!(
+                price(Provider::Aws, region, "c5.xlarge")
+                    < price(Provider::Aws, region, "m5.xlarge")
+            );
+        }
+        // Nothing is listed where it is not sold under that name.
         assert_eq!(
-            instance_hourly(Provider::Aws, "us-east-1", "m5.xlarge"),
-            Some(0.192)
+            instance_hourly(Provider::Gcp, "us-east-1", "m5.large"),
+            None
         );
-        assert!(instance_hourly(Provider::Aws, "eu-west-1", "m5.xlarge") > Some(0.192));
-        assert_eq!(node_hourly(Provider::Gcp, "nowhere", "x", 4.0), 0.192);
+        assert_eq!(
+            instance_hourly(Provider::Aws, "eastus", "Standard_D2s_v5"),
+            None
+        );
+    }
+
+    #[test]
+    fn published_list_prices() {
+        // Amazon EC2 On-Demand Pricing, Linux, US East (N. Virginia), 2024:
+        // m5.large $0.096 per hour (aws.amazon.com/ec2/pricing/on-demand).
+        assert_eq!(
+            instance_hourly(Provider::Aws, "us-east-1", "m5.large"),
+            Some(0.096)
+        );
+        // Azure Linux Virtual Machines pricing, East US, pay as you go, 2024:
+        // D2s v5 $0.096 per hour (azure.microsoft.com/pricing/details/virtual-machines/linux).
+        assert_eq!(
+            instance_hourly(Provider::Azure, "eastus", "Standard_D2s_v5"),
+            Some(0.096)
+        );
+        // Google Cloud VM instance pricing, 2024: n2-standard-2 is $0.097118 per
+        // hour in us-central1, the cheapest region; europe-west4 costs more.
+        assert!(price(Provider::Gcp, "europe-west4", "n2-standard-2") > 0.097118);
+    }
+
+    #[test]
+    fn unlisted_types_are_priced_per_vcpu_within_the_listed_range() {
+        let four = node_hourly(Provider::Gcp, "nowhere", "x", 4.0);
+        assert!((node_hourly(Provider::Gcp, "nowhere", "x", 8.0) - 2.0 * four).abs() < 1e-12);
+        let listed: Vec<f64> = INSTANCE_PRICES
+            .iter()
+            .map(|(p, r, t, _)| per_vcpu(*p, r, t))
+            .collect();
+        let (lo, hi) = listed
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+        let est = four / 4.0;
+        assert!(
+            lo <= est && est <= hi,
+            "{est} per vCPU outside [{lo}, {hi}]"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Building one cluster of the seeded world: namespaces, nodes, the shop
 //! services (two revisions each), background deployments, Services with
-//! traffic weights, HPAs and leases. The controllers themselves roll the
+//! traffic weights, the traffic routes (VirtualService, HTTPRoute), HPAs
+//! and leases. The controllers themselves roll the
 //! deployments out, at a frozen time in the past, with no delays.
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use super::super::kind::Kind;
 use super::super::normalize::normalize;
 use super::super::rng::Rng;
 use super::catalog::{App, FILLER_MAX, FILLERS, NAMESPACES, SHOP, instance_type};
+use super::routes::{self, INITIAL_WEIGHT};
 
 const DAY: Millis = 86_400_000;
 
@@ -97,11 +99,27 @@ pub fn cluster(
         }
     }
     settle_all(&mut c);
+    let names: Vec<String> = super::regions(cfg.regions.max(1))
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
     for app in SHOP {
         service(&mut c, &mut rng, app);
         if let Some((min, max)) = app.hpa {
             hpa(&mut c, &mut rng, app.name, min, max);
         }
+        create(
+            &mut c,
+            &mut rng,
+            Kind::VirtualService,
+            routes::virtual_service(app.name, &names),
+        );
+        create(
+            &mut c,
+            &mut rng,
+            Kind::HttpRoute,
+            routes::http_route(app.name, &names),
+        );
     }
     for name in ["kube-controller-manager", "kube-scheduler"] {
         let holder = format!("{name}-{}", rng.hex(8));
@@ -135,7 +153,7 @@ pub fn create(c: &mut Cluster, rng: &mut Rng, kind: Kind, mut v: Value) -> Arc<V
     let m = super::super::obj::obj_mut(&mut v, &["metadata"]);
     m.insert("uid".into(), json!(rng.uuid()));
     m.insert("creationTimestamp".into(), json!(rfc3339(c.now())));
-    if matches!(kind, Kind::Deployment | Kind::ReplicaSet | Kind::Hpa) {
+    if kind.has_generation() {
         m.entry("generation").or_insert(json!(1));
     }
     let ns = super::super::obj::namespace(&v).to_string();
@@ -236,7 +254,7 @@ fn service(c: &mut Cluster, rng: &mut Rng, app: &App) {
         "metadata": {"name": app.name, "namespace": "shop", "labels": {"app": app.name}, "annotations": {
             "external-dns.alpha.kubernetes.io/hostname": format!("{}.shop.example.com", app.name),
             SET_ID: region,
-            WEIGHT: "100",
+            WEIGHT: INITIAL_WEIGHT.to_string(),
         }},
         "spec": {"selector": {"app": app.name}, "clusterIP": ip, "clusterIPs": [ip],
             "ports": [{"name": "http", "port": 80, "targetPort": app.port}]},

@@ -4,6 +4,7 @@
 //! credentials file (`AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`,
 //! profile `AWS_PROFILE` or the configured one, else `default`).
 
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -17,7 +18,17 @@ use crate::model::CostLine;
 /// The endpoint when none is configured.
 pub const DEFAULT_ENDPOINT: &str = "https://ce.us-east-1.amazonaws.com";
 
-/// Finds credentials; the error names where it looked (never a value).
+/// The shared-credentials file: `AWS_SHARED_CREDENTIALS_FILE`, else
+/// `~/.aws/credentials`.
+pub fn shared_credentials_file(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    env("AWS_SHARED_CREDENTIALS_FILE")
+        .map(PathBuf::from)
+        .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().join(".aws/credentials")))
+}
+
+/// Finds credentials (blocking: may read the shared-credentials file; see
+/// [`super::aws_credentials`] for the async, cached lookup); the error
+/// names where it looked (never a value).
 pub fn credentials(
     profile: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
@@ -31,21 +42,22 @@ pub fn credentials(
             "environment",
         ));
     }
-    let path = env("AWS_SHARED_CREDENTIALS_FILE")
-        .map(std::path::PathBuf::from)
-        .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().join(".aws/credentials")));
+    let path = shared_credentials_file(env);
     let profile = env("AWS_PROFILE")
         .or_else(|| profile.map(str::to_string))
         .unwrap_or_else(|| "default".into());
     let Some(path) = path else {
         return Err("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into());
     };
-    let ini = ini::Ini::load_from_file(&path).map_err(|_| {
+    let unreadable = || {
         format!(
             "no AWS credentials: AWS_ACCESS_KEY_ID is not set and {} cannot be read",
             path.display()
         )
-    })?;
+    };
+    let text = std::fs::read_to_string(&path).map_err(|_| unreadable())?;
+    let ini =
+        ini::Ini::load_from_str(text.trim_start_matches('\u{feff}')).map_err(|_| unreadable())?;
     let section = ini
         .section(Some(profile.as_str()))
         .ok_or_else(|| format!("no profile [{profile}] in {}", path.display()))?;

@@ -7,8 +7,23 @@ use std::time::Duration;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 
 /// Builds a client for `context` from `kubeconfig` (else `$KUBECONFIG` or
-/// `~/.kube/config`). Errors are short and carry no credentials.
+/// `~/.kube/config`). Errors are short and carry no credentials. The
+/// kubeconfig and the certificate files it names are read on a blocking
+/// thread, never on the async workers.
 pub async fn client(
+    kubeconfig: Option<&Path>,
+    context: &str,
+    timeout: Duration,
+) -> Result<kube::Client, String> {
+    let path = kubeconfig.map(Path::to_path_buf);
+    let ctx = context.to_string();
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(build(path.as_deref(), &ctx, timeout)))
+        .await
+        .map_err(|e| format!("context {context}: {e}"))?
+}
+
+async fn build(
     kubeconfig: Option<&Path>,
     context: &str,
     timeout: Duration,

@@ -22,8 +22,9 @@ fn bad(msg: String) -> Response {
         .into_response()
 }
 
-/// Parse an OpenCost window: `24h`, `7d`, `30m`, `today`, `yesterday`,
-/// `week`, `month`, or `start,end` (RFC 3339 or Unix seconds).
+/// Parse an OpenCost window: `24h`, `7d` (day-aligned: the last 7 UTC
+/// days, today's partial), `30m`, `today`, `yesterday`, `week`, `month`,
+/// or `start,end` (RFC 3339 or Unix seconds).
 pub fn parse_window(w: &str, now_ms: i64) -> Option<(i64, i64)> {
     let day = 24 * HOUR_MS;
     let today = now_ms.div_euclid(day) * day;
@@ -59,16 +60,27 @@ pub fn parse_window(w: &str, now_ms: i64) -> Option<(i64, i64)> {
         let (s, e) = (t(a)?, t(b)?);
         return (s < e).then_some((s, e));
     }
+    let length = duration(w)?;
+    if w.ends_with('d') {
+        // As OpenCost does: whole UTC days ending with today's, which is
+        // partial (so `30d` in daily steps is 29 whole days and today).
+        return Some((today + day - length, now_ms));
+    }
+    Some((now_ms - length, now_ms))
+}
+
+/// A positive duration `30m`, `24h`, `7d`, `2w` in milliseconds.
+pub fn duration(w: &str) -> Option<i64> {
     let (num, unit) = w.split_at(w.len().checked_sub(1)?);
     let n: i64 = num.parse().ok()?;
     let unit_ms = match unit {
         "m" => 60_000,
         "h" => HOUR_MS,
-        "d" => day,
-        "w" => 7 * day,
+        "d" => 24 * HOUR_MS,
+        "w" => 7 * 24 * HOUR_MS,
         _ => return None,
     };
-    (n > 0).then(|| (now_ms - n * unit_ms, now_ms))
+    (n > 0).then(|| n * unit_ms)
 }
 
 /// The allocation name for `aggregate`: one property, or several separated
@@ -170,9 +182,7 @@ pub fn compute(
     let accumulate = params.get("accumulate").is_some_and(|v| v == "true");
     let include_idle = params.get("includeIdle").is_some_and(|v| v == "true");
     let step = match params.get("step") {
-        Some(s) => parse_window(s, 0)
-            .map(|(a, b)| b - a)
-            .ok_or_else(|| format!("invalid step: {s}"))?,
+        Some(s) => duration(s).ok_or_else(|| format!("invalid step: {s}"))?,
         None => end - start,
     };
     if aggregate_key(aggregate, "", "", "").is_none() {
@@ -255,5 +265,22 @@ pub async fn regional(
     match compute(&t, Some(&region), &q) {
         Ok(v) => Json(v).into_response(),
         Err(e) => bad(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_windows_are_whole_days_ending_with_a_partial_today() {
+        let day = 24 * HOUR_MS;
+        let now = 20_000 * day + 15 * HOUR_MS;
+        assert_eq!(parse_window("1d", now), Some((20_000 * day, now)));
+        assert_eq!(parse_window("30d", now), Some((19_971 * day, now)));
+        assert_eq!(parse_window("24h", now), Some((now - day, now)));
+        assert_eq!(parse_window("10m", now), Some((now - 600_000, now)));
+        assert_eq!(duration("1d"), Some(day));
+        assert_eq!(parse_window("0d", now), None);
     }
 }

@@ -1,0 +1,308 @@
+//! Progressive deploy and regional failover against `opsdeck sim`, proved
+//! through kubectl and the simulator's audit log.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod ops_support;
+
+use ops_support::*;
+
+const REGIONS: [&str; 4] = ["us-east-1", "eu-west-1", "europe-west4", "eastus"];
+
+fn image(sim: &Sim, region: &str, deploy: &str) -> String {
+    sim.jsonpath(
+        region,
+        &format!("deploy/{deploy}"),
+        "{.spec.template.spec.containers[0].image}",
+    )
+}
+
+fn image_patches(sim: &Sim, mark: usize, name: &str) -> Vec<String> {
+    sim.writes_since(mark)
+        .iter()
+        .filter(|e| {
+            e["verb"] == "patch"
+                && e["objectRef"]["resource"] == "deployments"
+                && e["objectRef"]["name"] == name
+        })
+        .filter(|e| e["objectRef"]["subresource"].is_null())
+        .filter(|e| e["requestObject"].to_string().contains("/image"))
+        .map(|e| {
+            e["annotations"]["opsdeck.sim/cluster"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_crashing_image_is_rolled_back_in_its_first_wave_and_a_good_one_goes_everywhere() {
+    let sim = sim("10");
+    let before: Vec<String> = REGIONS.iter().map(|r| image(&sim, r, "payments")).collect();
+    let mark = sim.audit_lines().len();
+    let bad = "registry.example.com/shop/payments:crash-1";
+    let o = sim.opsdeck(&[
+        "deploy",
+        "payments",
+        "--image",
+        bad,
+        "--yes",
+        "--gate-window",
+        "3s",
+    ]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("CrashLoopBackOff") && o.stderr.contains("rolled back 1 change"),
+        "{}",
+        o.stderr
+    );
+    let patched = image_patches(&sim, mark, "payments");
+    assert_eq!(
+        patched.len(),
+        2,
+        "the first wave's image and its rollback, nothing else: {patched:?}"
+    );
+    assert_eq!(patched[0], patched[1], "one region only");
+    for (r, was) in REGIONS.iter().zip(&before) {
+        assert_eq!(
+            &image(&sim, r, "payments"),
+            was,
+            "{r} runs what it ran before"
+        );
+    }
+    let journal = sim.journals();
+    assert!(
+        journal.contains("\"record\":\"gate\"") && journal.contains("\"record\":\"rolledBack\""),
+        "gate numbers and the rollback are journaled"
+    );
+
+    // A good image of another service (payments' metrics still carry the
+    // crash for the next minutes: its canary would rightly look worse).
+    let good = "registry.example.com/shop/catalog:2.0.0";
+    let o = sim.opsdeck(&[
+        "deploy",
+        "catalog",
+        "--image",
+        good,
+        "--yes",
+        "--gate-window",
+        "3s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let doc = json(&o.stdout);
+    assert_eq!(doc["outcome"], "succeeded");
+    let gates = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["description"].as_str().unwrap().contains("canary gate"))
+        .count();
+    assert_eq!(gates, 4, "a canary gate per wave");
+    for r in REGIONS {
+        assert_eq!(image(&sim, r, "catalog"), good, "{r}");
+        assert_eq!(
+            sim.jsonpath(r, "deploy/catalog", "{.status.updatedReplicas}"),
+            sim.jsonpath(r, "deploy/catalog", "{.spec.replicas}")
+        );
+    }
+    let gate = sim.journals();
+    assert!(
+        gate.contains("\"baselineMedian\""),
+        "the comparison's numbers are in the journal"
+    );
+}
+
+#[test]
+fn failover_moves_weight_off_a_region_and_failback_puts_it_back() {
+    let sim = sim("10");
+    let weight = |r: &str| {
+        sim.jsonpath(
+            r,
+            "svc/catalog",
+            "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}",
+        )
+    };
+    assert_eq!(weight("us-east-1"), "100");
+
+    // The safety rule: 4 serving regions required, failing one leaves 3.
+    let strict = sim.config_with("strict.toml", |t| {
+        t.replacen(
+            "name = \"catalog\"\nnamespace = \"shop\"",
+            "name = \"catalog\"\nnamespace = \"shop\"\nfailover = { min_serving_regions = 4 }",
+            1,
+        )
+    });
+    let mark = sim.audit_lines().len();
+    let mut c = sim.cmd(&["failover", "catalog", "--from", "us-east-1", "--yes"]);
+    c.arg("--config").arg(&strict);
+    let o = run(c);
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    assert!(o.stderr.contains("min_serving_regions"), "{}", o.stderr);
+    assert!(
+        sim.writes_since(mark).is_empty(),
+        "refused before any change"
+    );
+
+    let o = sim.opsdeck(&[
+        "failover",
+        "catalog",
+        "--from",
+        "us-east-1",
+        "--yes",
+        "--verify-window",
+        "2s",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(weight("us-east-1"), "0", "drained");
+    let others: u32 = ["eu-west-1", "europe-west4", "eastus"]
+        .iter()
+        .map(|r| weight(r).parse::<u32>().unwrap())
+        .sum();
+    assert!(others >= 400, "the weight went to the others: {others}");
+    let alerts = json(&sim.opsdeck(&["alerts", "-o", "json"]).stdout);
+    let silence = alerts["silences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["comment"]
+                .as_str()
+                .unwrap_or("")
+                .contains("failover of us-east-1")
+        })
+        .cloned();
+    let silence = silence.unwrap_or_else(|| panic!("a silence during the failover: {alerts}"));
+    assert_ne!(silence["state"], "expired");
+
+    let o = sim.opsdeck(&[
+        "failback",
+        "catalog",
+        "--to",
+        "us-east-1",
+        "--yes",
+        "--verify-window",
+        "2s",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    for r in REGIONS {
+        assert_eq!(weight(r), "100", "{r} back to its weight");
+    }
+    let alerts = json(&sim.opsdeck(&["alerts", "-o", "json"]).stdout);
+    let state = alerts["silences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == silence["id"])
+        .map(|s| s["state"].clone());
+    assert_eq!(
+        state,
+        Some(serde_json::json!("expired")),
+        "failback expired the silence"
+    );
+    let o = sim.opsdeck(&["failback", "catalog", "--to", "us-east-1", "--yes"]);
+    assert_eq!(o.code, 2, "nothing left to fail back: {}", o.stderr);
+}
+
+#[test]
+fn a_target_that_breaks_its_slo_stops_the_shift() {
+    let sim = sim_with("10", &["--fault", "eu-west-1:fail"]);
+    let weight = |r: &str| {
+        sim.jsonpath(
+            r,
+            "svc/catalog",
+            "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}",
+        )
+    };
+    let o = sim.opsdeck(&[
+        "failover",
+        "catalog",
+        "--from",
+        "us-east-1",
+        "--yes",
+        "--verify-window",
+        "2s",
+    ]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("eu-west-1 breaks its SLO"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        weight("us-east-1"),
+        "50",
+        "stopped after the first step; nothing sent back"
+    );
+}
+
+#[test]
+fn a_region_failover_scales_the_targets_and_failback_restores_them() {
+    let sim = sim("10");
+    // Tight capacity for catalog, so the targets must grow to take the load.
+    let tight = sim.config_with("tight.toml", |t| {
+        t.replacen(
+            "capacity_rps_per_pod = 80.0",
+            "capacity_rps_per_pod = 20.0",
+            1,
+        )
+    });
+    let run_with = |args: &[&str]| {
+        let mut c = sim.cmd(args);
+        c.arg("--config").arg(&tight);
+        run(c)
+    };
+    let replicas = |r: &str| {
+        sim.jsonpath(r, "deploy/catalog", "{.spec.replicas}")
+            .parse::<u32>()
+            .unwrap()
+    };
+    let weight = |r: &str, s: &str| {
+        sim.jsonpath(
+            r,
+            &format!("svc/{s}"),
+            "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}",
+        )
+    };
+    assert_eq!(replicas("eu-west-1"), 3);
+    let o = run_with(&[
+        "failover",
+        "--region",
+        "us-east-1",
+        "--yes",
+        "--verify-window",
+        "1s",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    for s in ["checkout", "catalog", "payments", "search"] {
+        assert_eq!(weight("us-east-1", s), "0", "{s} drained");
+    }
+    for r in ["eu-west-1", "europe-west4", "eastus"] {
+        let n = replicas(r);
+        assert!(
+            n > 3 && n <= 16,
+            "catalog in {r} scaled within its bounds for the extra load: {n}"
+        );
+        assert_eq!(
+            sim.jsonpath(r, "deploy/catalog", "{.status.readyReplicas}"),
+            n.to_string(),
+            "{r} ready"
+        );
+    }
+    let o = run_with(&[
+        "failback",
+        "--region",
+        "us-east-1",
+        "--yes",
+        "--verify-window",
+        "1s",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    for s in ["checkout", "catalog", "payments", "search"] {
+        assert_eq!(weight("us-east-1", s), "100", "{s} back");
+    }
+    for r in ["eu-west-1", "europe-west4", "eastus"] {
+        assert_eq!(replicas(r), 3, "catalog in {r} restored");
+    }
+}
