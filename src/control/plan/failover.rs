@@ -41,6 +41,17 @@ pub async fn weights(ctx: &Ctx, svc: &Service) -> Result<Vec<RegionWeight>, Cont
                 svc.traffic.weight_annotation.clone(),
                 cluster.context.clone(),
             ),
+            Router::Istio | Router::GatewayApi => {
+                let router = if svc.traffic.router == Router::Istio {
+                    "istio"
+                } else {
+                    "gateway-api"
+                };
+                return Err(ControlError::Usage(format!(
+                    "service {}: failover through traffic.router = \"{router}\" is not supported yet (use external-dns)",
+                    svc.name
+                )));
+            }
             Router::None => {
                 return Err(ControlError::Usage(format!(
                     "service {} has traffic.router = \"none\": there are no weights to move (set services.traffic.router)",
