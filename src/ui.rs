@@ -44,6 +44,12 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
         Some(Overlay::Help { scroll }) => popups::help::draw(frame, app, *scroll, &look),
         Some(Overlay::Palette(p)) => popups::palette::draw(frame, app, p, &look),
         Some(Overlay::Silence(f)) => popups::silence::draw(frame, app, f, &look),
+        Some(Overlay::OpForm(f)) => popups::op_form::draw(frame, app, f, &look),
+        Some(Overlay::Planning { summary, .. }) => {
+            popups::op_form::planning(frame, app, summary, &look)
+        }
+        Some(Overlay::Preview(p)) => popups::preview::draw(frame, app, p, &look),
+        Some(Overlay::Ask(q)) => popups::ask::draw(frame, app, q, &look),
         None => {}
     }
 }

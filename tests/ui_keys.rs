@@ -240,9 +240,18 @@ fn read_only_refuses_silences() {
 }
 
 #[test]
-fn expire_the_selected_silence() {
+fn expire_the_selected_silence_asks_first() {
     let mut app = fixtures::app(false);
     let effects = press(&mut app, "2 right x");
+    assert!(effects.is_empty(), "x only asks: {effects:?}");
+    assert!(matches!(app.overlay, Some(Overlay::Ask(_))));
+    assert!(render(&app, 80, 24).contains("Expire silence s1 in am-us?"));
+    // n keeps it; nothing is sent.
+    assert!(press(&mut app, "n").is_empty());
+    assert!(app.overlay.is_none());
+    press(&mut app, "x");
+    let effects = press(&mut app, "y");
+    assert!(app.overlay.is_none());
     assert_eq!(
         effects,
         vec![Effect::ExpireSilence {

@@ -5,7 +5,75 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::control::Operation;
 use crate::model::alert::Matcher;
+
+/// What a detached operation process is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpCommand {
+    Run(Operation),
+    Resume(String),
+    Undo(String),
+}
+
+impl OpCommand {
+    /// The `opsdeck` arguments (after the global ones) that run it without
+    /// a question, or `None` for operations the console does not start.
+    pub fn args(&self) -> Option<Vec<String>> {
+        let mut a: Vec<String> = match self {
+            OpCommand::Run(Operation::Scale {
+                service,
+                regions,
+                replicas,
+            }) => vec![
+                "scale".into(),
+                service.clone(),
+                "--region".into(),
+                regions.join(","),
+                "--replicas".into(),
+                replicas.to_string(),
+            ],
+            OpCommand::Run(Operation::Rollback {
+                service,
+                region,
+                to_revision,
+            }) => {
+                let mut v = vec![
+                    "rollback".into(),
+                    service.clone(),
+                    "--region".into(),
+                    region.clone(),
+                ];
+                if let Some(r) = to_revision {
+                    v.extend(["--to-revision".into(), r.to_string()]);
+                }
+                v
+            }
+            OpCommand::Run(Operation::Restart { service, region }) => vec![
+                "restart".into(),
+                service.clone(),
+                "--region".into(),
+                region.clone(),
+            ],
+            OpCommand::Run(_) => return None,
+            OpCommand::Resume(id) => vec!["ops".into(), "resume".into(), id.clone()],
+            OpCommand::Undo(id) => vec!["ops".into(), "undo".into(), id.clone()],
+        };
+        a.extend(["--yes".into(), "-o".into(), "json".into()]);
+        if matches!(self, OpCommand::Run(_)) {
+            a.extend(["--reason".into(), "started from the opsdeck console".into()]);
+        }
+        Some(a)
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            OpCommand::Run(op) => op.describe(),
+            OpCommand::Resume(id) => format!("resume operation {id}"),
+            OpCommand::Undo(id) => format!("undo operation {id}"),
+        }
+    }
+}
 
 /// Identifies one log stream from `StartLogs` to `StopLogs` and `Msg::LogLines`.
 pub type LogStreamId = u64;
@@ -52,6 +120,20 @@ pub enum Effect {
     StopLogs {
         id: LogStreamId,
     },
+    /// Plan `op` against the live fleet, run the guards and the server-side
+    /// dry run; the answer comes back as `Msg::Planned { id, .. }`.
+    PlanOperation {
+        id: u64,
+        op: Operation,
+    },
+    /// Start an operation in a detached `opsdeck` process of its own, which
+    /// outlives the console; `Msg::OperationSpawned` says it started.
+    StartOperation(OpCommand),
+    /// Ask the process running operation `id` to abort (SIGINT, as Ctrl-C).
+    AbortOperation {
+        id: String,
+        pid: u32,
+    },
     /// Written by the runtime to the terminal as OSC 52.
     CopyToClipboard(String),
     /// Ask every source to refresh now.
@@ -73,6 +155,9 @@ impl Effect {
                 LogTarget::Deployment(d) => format!("follow logs of deployment {d}"),
             },
             Effect::StopLogs { id } => format!("stop log stream {id}"),
+            Effect::PlanOperation { op, .. } => format!("plan: {}", op.describe()),
+            Effect::StartOperation(c) => format!("start: {}", c.describe()),
+            Effect::AbortOperation { id, .. } => format!("abort operation {id}"),
             Effect::CopyToClipboard(_) => "copy to clipboard".into(),
             Effect::RefreshNow => "refresh".into(),
             Effect::Quit => "quit".into(),

@@ -15,7 +15,9 @@ use tokio::task::JoinHandle;
 
 use super::effect::{Effect, LogStreamId, LogTarget};
 use super::msg::{LogLine, Msg};
+use super::operator::{self, Launcher};
 use crate::config::Config;
+use crate::control::clients::{Ctx, Settings};
 use crate::sources::alertmanager::{self, Member, NewSilence};
 use crate::sources::kube::client;
 use crate::sources::kube::logs::{self, LogRequest};
@@ -28,10 +30,22 @@ const SILENCE_TIMEOUT: Duration = Duration::from_secs(5);
 /// runtime and are ignored here.
 pub async fn run(
     config: Arc<Config>,
+    launcher: Launcher,
     refresh: Arc<tokio::sync::Notify>,
     mut effects: mpsc::UnboundedReceiver<Effect>,
     results: mpsc::UnboundedSender<Msg>,
 ) {
+    let journal_dir = crate::control::clients::journal_dir();
+    let ops = Arc::new(OpEnv {
+        ctx: Ctx::new(
+            config.clone(),
+            crate::control::Actor::current(),
+            journal_dir.clone().unwrap_or_default(),
+            Settings::default(),
+        ),
+        launcher,
+        journal_dir,
+    });
     let mut streams: HashMap<LogStreamId, JoinHandle<()>> = HashMap::new();
     while let Some(effect) = effects.recv().await {
         streams.retain(|_, h| !h.is_finished());
@@ -63,10 +77,10 @@ pub async fn run(
                 );
             }
             other => {
-                let (cfg, out) = (config.clone(), results.clone());
+                let (cfg, out, ops) = (config.clone(), results.clone(), ops.clone());
                 tokio::spawn(async move {
                     let what = other.describe();
-                    let msg = match one_shot(&cfg, other).await {
+                    let msg = match one_shot(&cfg, &ops, other).await {
                         Ok(Some(msg)) => msg,
                         Ok(None) => return,
                         Err(error) => Msg::EffectFailed { what, error },
@@ -102,8 +116,34 @@ fn members(cfg: &Config, ha_cluster: &str, urls: &[url::Url]) -> Result<Vec<Memb
         .collect()
 }
 
-async fn one_shot(cfg: &Config, effect: Effect) -> Result<Option<Msg>, String> {
+/// What operations need: the engine's context and how to start processes.
+struct OpEnv {
+    ctx: Ctx,
+    launcher: Launcher,
+    journal_dir: Result<std::path::PathBuf, String>,
+}
+
+async fn one_shot(cfg: &Config, ops: &OpEnv, effect: Effect) -> Result<Option<Msg>, String> {
     match effect {
+        Effect::PlanOperation { id, op } => Ok(Some(Msg::Planned {
+            id,
+            outcome: Box::new(operator::plan(&ops.ctx, &op).await),
+        })),
+        Effect::StartOperation(cmd) => {
+            let dir = ops.journal_dir.as_ref().map_err(Clone::clone)?;
+            let (pid, log) = operator::spawn(&ops.launcher, dir, &cmd)?;
+            Ok(Some(Msg::OperationSpawned {
+                what: cmd.describe(),
+                pid,
+                log,
+            }))
+        }
+        Effect::AbortOperation { id, pid } => {
+            operator::abort(pid).await?;
+            Ok(Some(Msg::Notice(format!(
+                "asked operation {id} to abort (SIGINT to process {pid}); it stops after the current request"
+            ))))
+        }
         Effect::CreateSilence {
             ha_cluster,
             alertmanagers,

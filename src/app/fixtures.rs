@@ -8,8 +8,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 mod alerts;
+mod big;
+pub mod ops;
 
 pub use alerts::{alerts, silences};
+pub use big::{BIG_REGIONS, BIG_SERVICES, big_app};
 
 use super::state::AppState;
 use crate::config::{self, Config, Keymap, Overrides, Theme};

@@ -53,8 +53,21 @@ pub async fn console(loaded: Loaded) -> color_eyre::Result<()> {
     let refresh = Arc::new(tokio::sync::Notify::new());
     hub::spawn_with_refresh(hub::plan(&config, None), &updates_tx, &mut tasks, &refresh);
     drop(updates_tx);
+    let launcher = super::operator::Launcher {
+        config_path: loaded
+            .path
+            .as_ref()
+            .map(|(p, _)| p.clone())
+            .filter(|p| p.exists()),
+        read_only: config.policy.read_only,
+    };
+    tasks.spawn(super::journal_follow::run(
+        crate::control::clients::journal_dir(),
+        std::time::Duration::from_secs(1),
+        results_tx.clone(),
+    ));
     tasks.spawn(super::executor::run(
-        config, refresh, effects_rx, results_tx,
+        config, launcher, refresh, effects_rx, results_tx,
     ));
     let result = super::runtime::run(loaded, identity, updates_rx, effects_tx, results_rx).await;
     tasks.abort_all();

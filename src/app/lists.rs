@@ -219,6 +219,7 @@ pub fn current_count(app: &AppState) -> usize {
             AlertsTab::Silences => silences(app).len(),
         },
         View::Costs => super::costs::groups(app, app.sel.cost_group).len(),
-        View::Logs | View::Operations => 0,
+        View::Operations => app.ops.shown.len(),
+        View::Logs => 0,
     }
 }

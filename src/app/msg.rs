@@ -4,6 +4,8 @@
 use crossterm::event::KeyEvent;
 
 use super::effect::LogStreamId;
+use super::op_preview::PlanOutcome;
+use crate::control::journal::{Entry, Summary};
 use crate::model::Timestamp;
 use crate::model::state::Update;
 
@@ -45,6 +47,25 @@ pub enum Msg {
         what: String,
         error: String,
     },
+    /// The answer to `Effect::PlanOperation { id, .. }`.
+    Planned {
+        id: u64,
+        outcome: Box<PlanOutcome>,
+    },
+    /// A detached operation process started; its output goes to `log`.
+    OperationSpawned {
+        what: String,
+        pid: u32,
+        log: std::path::PathBuf,
+    },
+    /// Journals that changed since the follower last looked (all of them
+    /// the first time), or why the journal directory cannot be read.
+    Journals {
+        changed: Vec<(Summary, Vec<Entry>)>,
+        error: Option<String>,
+    },
+    /// Something worth a line in the footer.
+    Notice(String),
     /// SIGTERM or SIGHUP: leave now.
     Terminate,
 }

@@ -14,12 +14,18 @@ pub struct PaletteState {
 pub enum Target {
     View(View),
     Action(Action),
+    /// Scale, rollback or restart `service` in `region`.
+    Operate {
+        action: Action,
+        service: String,
+        region: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub label: String,
-    /// "view", "region", "service" or "action".
+    /// "view", "region", "service", "action" or "op" (an operation by name).
     pub kind: &'static str,
     pub target: Target,
 }
@@ -30,6 +36,9 @@ const ACTIONS: &[Action] = &[
     Action::CopyName,
     Action::CopyKubectl,
     Action::ViewLogs,
+    Action::Scale,
+    Action::Rollback,
+    Action::Restart,
     Action::Silence,
     Action::ExpireSilence,
     Action::Help,
@@ -80,13 +89,37 @@ pub fn entries(app: &AppState) -> Vec<Entry> {
             target: Target::Action(*a),
         });
     }
+    // "scale checkout eu-west-1", "rollback checkout eu-west-1", ...
+    for action in [Action::Scale, Action::Rollback, Action::Restart] {
+        for s in &app.service_specs {
+            for r in &app.region_specs {
+                out.push(Entry {
+                    label: format!("{} {} {}", action.name(), s.name, r.name),
+                    kind: "op",
+                    target: Target::Operate {
+                        action,
+                        service: s.name.clone(),
+                        region: r.name.clone(),
+                    },
+                });
+            }
+        }
+    }
     out
 }
 
 /// Entries matching the input, best first.
 pub fn matches(app: &AppState, input: &str) -> Vec<Entry> {
+    // Named operations only once the input starts with their verb ("sc",
+    // "roll", "restart"), so they never crowd out views and regions.
+    let first = input.split_whitespace().next().unwrap_or("");
+    let wants_op = |e: &Entry| match &e.target {
+        Target::Operate { action, .. } => first.len() >= 2 && action.name().starts_with(first),
+        _ => true,
+    };
     let mut scored: Vec<(i64, usize, Entry)> = entries(app)
         .into_iter()
+        .filter(wants_op)
         .enumerate()
         .filter_map(|(i, e)| fuzzy::score(input, &e.label).map(|s| (s, i, e)))
         .collect();

@@ -5,6 +5,9 @@ use std::collections::VecDeque;
 
 use super::effect::{LogStreamId, LogTarget};
 use super::msg::LogLine;
+use super::op_form::OpForm;
+use super::op_preview::Preview;
+use super::ops_state::OpsState;
 use super::palette::PaletteState;
 use super::silence_form::SilenceForm;
 use crate::config::{Config, Keymap};
@@ -31,6 +34,7 @@ impl View {
         match self {
             View::Alerts => Context::Alerts,
             View::Logs => Context::Logs,
+            View::Operations => Context::Operations,
             _ => Context::Table,
         }
     }
@@ -177,9 +181,58 @@ impl LogsState {
 /// Something drawn over the view that takes the keys.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     Palette(PaletteState),
     Silence(SilenceForm),
+    /// The form of an operation (scale replicas, rollback revision).
+    OpForm(OpForm),
+    /// Waiting for the plan of `operation` (effect `PlanOperation { id }`).
+    Planning {
+        id: u64,
+        operation: crate::control::Operation,
+        summary: String,
+    },
+    /// The plan, its guards and dry run, and the confirmation it needs.
+    Preview(PreviewState),
+    /// A yes/no question before something changes.
+    Ask(Question),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewState {
+    pub operation: crate::control::Operation,
+    pub preview: Preview,
+    /// What the operator typed when the policy asks for the name.
+    pub typed: String,
+    pub error: Option<String>,
+}
+
+/// A question the confirm popup asks; `y` does what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Question {
+    ExpireSilence {
+        ha_cluster: String,
+        alertmanagers: Vec<url::Url>,
+        id: String,
+        comment: String,
+    },
+    Abort {
+        id: String,
+        pid: u32,
+        summary: String,
+    },
+    /// Quitting while operations run: they go on in their own processes.
+    Quit { running: Vec<String> },
+    /// At start: an operation whose process is gone; resume, undo or leave.
+    Unfinished {
+        id: String,
+        summary: String,
+        steps_done: usize,
+        steps: usize,
+        last_step: Option<String>,
+    },
 }
 
 /// Pod counts of the region on screen, kept by `update()` so a frame never
@@ -225,6 +278,10 @@ pub struct AppState {
     /// Terminal size as last reported, for page moves.
     pub size: (u16, u16),
     pub pod_counts: Option<PodCounts>,
+    /// Operations from the journal, and the fleet cells under one.
+    pub ops: OpsState,
+    /// Identifies the next `Effect::PlanOperation`.
+    pub next_plan_id: u64,
 }
 
 impl AppState {
@@ -253,6 +310,8 @@ impl AppState {
             next_log_id: 1,
             size: (80, 24),
             pod_counts: None,
+            ops: OpsState::default(),
+            next_plan_id: 1,
         }
     }
 

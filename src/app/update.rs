@@ -6,17 +6,23 @@ mod input;
 mod keys;
 mod logs;
 mod nav;
+mod operate;
+mod ops;
 mod select;
 
 use super::effect::Effect;
 use super::msg::Msg;
-use super::state::{AppState, Status};
+use super::state::{AppState, Status, View};
 
+pub use operate::target;
 pub use select::{Selected, copy_text, selected};
 
 pub fn update(app: &mut AppState, msg: Msg) -> Vec<Effect> {
     let effects = dispatch(app, msg);
     app.count_pods();
+    if *app.view() == View::Operations {
+        app.ops.refilter(&app.filter.text);
+    }
     effects
 }
 
@@ -65,7 +71,30 @@ fn dispatch(app: &mut AppState, msg: Msg) -> Vec<Effect> {
             logs::on_end(app, id, reason);
             Vec::new()
         }
+        Msg::Planned { id, outcome } => {
+            operate::on_planned(app, id, *outcome);
+            Vec::new()
+        }
+        Msg::OperationSpawned { what, pid, log } => {
+            info(
+                app,
+                format!("started {what} (process {pid}, output {})", log.display()),
+            );
+            Vec::new()
+        }
+        Msg::Journals { changed, error } => {
+            ops::on_journals(app, changed, error);
+            Vec::new()
+        }
+        Msg::Notice(text) => {
+            info(app, text);
+            Vec::new()
+        }
         Msg::EffectFailed { what, error } => {
+            // A plan that cannot come: stop waiting for it.
+            if matches!(app.overlay, Some(super::state::Overlay::Planning { .. })) {
+                app.overlay = None;
+            }
             fail(app, format!("{what} failed: {error}"));
             Vec::new()
         }

@@ -113,20 +113,32 @@ fn short(action: Action) -> &'static str {
         Action::NextView => "views",
         Action::Confirm => "confirm",
         Action::Cancel => "cancel",
+        Action::AbortOperation => "abort",
         _ => action.name(),
     }
 }
 
 fn hints_for(view: &View) -> &'static [Action] {
     match view {
-        View::Fleet => &[Action::Open, Action::NextView, Action::CopyKubectl],
+        View::Fleet => &[
+            Action::Open,
+            Action::Scale,
+            Action::Rollback,
+            Action::Restart,
+            Action::NextView,
+        ],
         View::Region(_) => &[
             Action::Right,
             Action::Open,
             Action::ViewLogs,
             Action::CopyKubectl,
         ],
-        View::Service(_) => &[Action::Open, Action::ViewLogs, Action::CopyKubectl],
+        View::Service(_) => &[
+            Action::Scale,
+            Action::Rollback,
+            Action::Restart,
+            Action::ViewLogs,
+        ],
         View::Alerts => &[
             Action::Silence,
             Action::ExpireSilence,
@@ -135,7 +147,7 @@ fn hints_for(view: &View) -> &'static [Action] {
         ],
         View::Logs => &[Action::LogsPause, Action::LogsWrap, Action::CopyKubectl],
         View::Costs => &[Action::Right],
-        View::Operations => &[Action::NextView],
+        View::Operations => &[Action::AbortOperation, Action::Open, Action::NextView],
     }
 }
 
@@ -203,7 +215,14 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
         ));
     }
     let mut actions: Vec<Action> = vec![Action::Help];
-    actions.extend(hints_for(app.view()));
+    actions.extend(hints_for(app.view()).iter().copied().filter(|a| {
+        // A read-only console offers no operation keys.
+        !(app.read_only()
+            && matches!(
+                a,
+                Action::Scale | Action::Rollback | Action::Restart | Action::AbortOperation
+            ))
+    }));
     actions.extend([Action::Palette, Action::Filter, Action::Back, Action::Quit]);
     // Most useful first; stop before overflowing.
     let all = hint_spans(app, ctx, &actions, look);

@@ -3,7 +3,7 @@
 use super::super::effect::Effect;
 use super::super::lists;
 use super::super::silence_form::{SilenceForm, members};
-use super::super::state::{AlertsTab, AppState, Overlay, View};
+use super::super::state::{AlertsTab, AppState, Overlay, Question, View};
 use super::{fail, info, input};
 use crate::config::keymap::{Action, Context, KeyChord};
 
@@ -105,10 +105,11 @@ pub fn expire(app: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    info(app, format!("expiring silence {}…", s.id));
-    vec![Effect::ExpireSilence {
+    app.overlay = Some(Overlay::Ask(Question::ExpireSilence {
         ha_cluster: s.ha_cluster,
         alertmanagers,
         id: s.id,
-    }]
+        comment: s.comment,
+    }));
+    Vec::new()
 }

@@ -7,7 +7,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use super::super::effect::Effect;
 use super::super::palette::{self, Target};
 use super::super::state::{AppState, Overlay, View};
-use super::{alerts, info, input, logs, nav, quit, select};
+use super::{alerts, info, input, logs, nav, operate, ops, quit, select};
 use crate::config::keymap::{Action, Context, KeyChord};
 
 /// The keymap context of a view.
@@ -26,6 +26,10 @@ pub fn on_key(app: &mut AppState, ev: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Help { scroll }) => help_key(app, chord, scroll),
         Some(Overlay::Palette(p)) => palette_key(app, chord, p),
         Some(Overlay::Silence(form)) => alerts::form_key(app, chord, form),
+        Some(Overlay::OpForm(form)) => operate::form_key(app, chord, form),
+        Some(o @ Overlay::Planning { .. }) => operate::planning_key(app, chord, o),
+        Some(Overlay::Preview(st)) => operate::preview_key(app, chord, st),
+        Some(Overlay::Ask(q)) => ops::ask_key(app, chord, q),
         None if app.filter.editing => filter_key(app, chord),
         None => match app.keymap.action(context(app.view()), chord) {
             Some(action) => act(app, action),
@@ -37,7 +41,7 @@ pub fn on_key(app: &mut AppState, ev: KeyEvent) -> Vec<Effect> {
 /// Does what `action` means in the current view.
 pub fn act(app: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
-        Action::Quit => return quit(app),
+        Action::Quit => return ops::ask_quit(app).unwrap_or_else(|| quit(app)),
         Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::Palette => app.overlay = Some(Overlay::Palette(Default::default())),
         Action::Filter => app.filter.editing = true,
@@ -45,6 +49,7 @@ pub fn act(app: &mut AppState, action: Action) -> Vec<Effect> {
             app.filter.text.clear();
             select::clamp(app);
         }
+        Action::Back if ops::close(app) => {}
         Action::Back => return nav::back(app),
         Action::Up
         | Action::Down
@@ -72,18 +77,18 @@ pub fn act(app: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ExpireSilence => return alerts::expire(app),
         Action::LogsPause => logs::pause(app),
         Action::LogsWrap => logs::wrap(app),
-        Action::Scale | Action::Failover | Action::Rollback | Action::Deploy => {
+        Action::Scale | Action::Rollback | Action::Restart => return operate::open(app, action),
+        Action::Failover | Action::Deploy => {
             let what = action.name();
             let text = if app.read_only() {
                 format!("read-only: {what} is refused")
             } else {
-                format!(
-                    "{what}: the operations engine is not part of this build; nothing was changed"
-                )
+                format!("{what}: not available from the console yet; nothing was changed")
             };
             super::fail(app, text);
         }
-        Action::Confirm | Action::Cancel => {}
+        Action::AbortOperation => ops::ask_abort(app),
+        Action::Confirm | Action::Cancel | Action::ResumeOperation | Action::UndoOperation => {}
     }
     Vec::new()
 }
@@ -129,6 +134,11 @@ fn palette_key(app: &mut AppState, chord: KeyChord, mut p: palette::PaletteState
             match chosen.map(|e| e.target) {
                 Some(Target::View(v)) => nav::jump(app, v),
                 Some(Target::Action(a)) => act(app, a),
+                Some(Target::Operate {
+                    action,
+                    service,
+                    region,
+                }) => operate::open_named(app, action, &service, &region),
                 None => Vec::new(),
             }
         }

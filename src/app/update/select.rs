@@ -47,7 +47,8 @@ fn slot(app: &mut AppState) -> Option<&mut usize> {
             AlertsTab::Silences => &mut s.silences,
         },
         View::Costs => &mut s.costs,
-        View::Logs | View::Operations => return None,
+        View::Operations => &mut app.ops.selected,
+        View::Logs => return None,
     })
 }
 
@@ -226,7 +227,11 @@ pub fn open(app: &mut AppState) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
-        View::Costs | View::Logs | View::Operations => Vec::new(),
+        View::Operations => {
+            super::ops::open(app);
+            Vec::new()
+        }
+        View::Costs | View::Logs => Vec::new(),
     }
 }
 

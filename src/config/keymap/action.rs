@@ -60,6 +60,10 @@ named_enum! {
         Failover = "failover",
         Rollback = "rollback",
         Deploy = "deploy",
+        Restart = "restart",
+        AbortOperation = "abort-operation",
+        ResumeOperation = "resume-operation",
+        UndoOperation = "undo-operation",
         LogsPause = "logs-pause",
         LogsWrap = "logs-wrap",
         Confirm = "confirm",
@@ -78,5 +82,7 @@ named_enum! {
         Palette = "palette",
         Filter = "filter",
         Popup = "popup",
+        Confirm = "confirm",
+        Operations = "operations",
     }
 }

@@ -20,6 +20,7 @@ pub fn lines(app: &AppState, look: &Look) -> Vec<Line<'static>> {
         Context::Filter,
         Context::Palette,
         Context::Popup,
+        Context::Confirm,
     ] {
         let bindings: Vec<_> = app
             .keymap

@@ -243,6 +243,44 @@ fn quiet_line(app: &AppState, look: &Look) -> Line<'static> {
 }
 
 /// The firing alerts, worst first: under the fleet when there is room.
+/// The firing alerts in one line, when there is no room for the table.
+pub fn firing_line(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
+    let firing: Vec<&Alert> = lists::alerts(app)
+        .into_iter()
+        .filter(|a| a.firing())
+        .collect();
+    let Some(first) = firing.first() else {
+        frame.render_widget(Paragraph::new(quiet_line(app, look)), area);
+        return;
+    };
+    let mut spans = vec![Span::styled(
+        format!(" {} firing", firing.len()),
+        look.severity(first.severity()),
+    )];
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for a in &firing {
+        match counts.iter_mut().find(|(s, _)| s == a.severity()) {
+            Some(c) => c.1 += 1,
+            None => counts.push((a.severity().to_string(), 1)),
+        }
+    }
+    let by: Vec<String> = counts
+        .iter()
+        .map(|(s, n)| format!("{n} {}", clean(s)))
+        .collect();
+    spans.push(Span::styled(format!(" ({})", by.join(", ")), look.muted()));
+    spans.push(Span::styled(
+        format!(
+            ": {} {} {}",
+            clean(first.name()),
+            clean(first.label("region")),
+            clean(first.label("service"))
+        ),
+        look.text(),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
 pub fn firing_summary(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
     let firing: Vec<&Alert> = lists::alerts(app)
         .into_iter()

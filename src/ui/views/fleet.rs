@@ -18,7 +18,7 @@ use crate::ui::style::Look;
 use crate::ui::widgets::spark;
 
 /// One region block: region index, its header row, its (row, service) pairs.
-type Block = (usize, usize, Vec<(usize, usize)>);
+pub type Block = (usize, usize, Vec<(usize, usize)>);
 
 /// Narrowest block worth putting side by side.
 const MIN_BLOCK_WIDTH: u16 = 36;
@@ -49,18 +49,51 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
         );
         return;
     }
+    // At least one line stays for the firing alerts.
+    let cards_h = area.height.saturating_sub(1);
     let n = blocks.len() as u16;
     let most = blocks.iter().map(|b| b.2.len()).max().unwrap_or(0) as u16;
     let need = most + 3;
     let mut cols: u16 = 1;
     while cols < n
-        && n.div_ceil(cols) * need > area.height
+        && n.div_ceil(cols) * need > cards_h
         && area.width / (cols + 1) >= MIN_BLOCK_WIDTH
     {
         cols += 1;
     }
+    let used = if n.div_ceil(cols) * need > cards_h {
+        // The cards would hide services: one matrix shows every cell.
+        let h = super::fleet_matrix::height(app, &blocks, area.width).min(cards_h);
+        super::fleet_matrix::draw(frame, Rect { height: h, ..area }, app, &blocks, look);
+        h
+    } else {
+        cards(frame, area, app, &blocks, cols, need, look)
+    };
+    let rest = Rect {
+        y: area.y + used,
+        height: area.height.saturating_sub(used),
+        ..area
+    };
+    if rest.height >= 4 {
+        super::alerts::firing_summary(frame, rest, app, look);
+    } else if rest.height >= 1 {
+        super::alerts::firing_line(frame, Rect { height: 1, ..rest }, app, look);
+    }
+}
+
+/// Region cards in a grid of `cols` columns; returns the rows used.
+fn cards(
+    frame: &mut Frame,
+    area: Rect,
+    app: &AppState,
+    blocks: &[Block],
+    cols: u16,
+    need: u16,
+    look: &Look,
+) -> u16 {
+    let n = blocks.len() as u16;
     let grid_rows = n.div_ceil(cols);
-    let each = (area.height / grid_rows).min(need).max(3);
+    let each = need;
     let used = each * grid_rows;
     let row_areas =
         Layout::vertical((0..grid_rows).map(|_| Constraint::Length(each))).split(Rect {
@@ -80,14 +113,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
             }
         }
     }
-    let rest = Rect {
-        y: area.y + used,
-        height: area.height.saturating_sub(used),
-        ..area
-    };
-    if rest.height >= 4 {
-        super::alerts::firing_summary(frame, rest, app, look);
-    }
+    used
 }
 
 fn prom_stale(r: &RegionView) -> bool {
@@ -176,13 +202,19 @@ fn region_block(
     let inner = frame_block.inner(area);
     frame.render_widget(frame_block, area);
 
+    let label = |c: &crate::model::ServiceCell| {
+        app.ops
+            .labels
+            .get(&(c.service.clone(), r.name.clone()))
+            .map(|l| format!(" {}", clean(l)))
+    };
     let name_w = services
         .iter()
         .filter_map(|(_, si)| r.services.get(*si))
-        .map(|c| c.service.chars().count() as u16)
+        .map(|c| (c.service.chars().count() + label(c).map_or(0, |l| l.chars().count())) as u16)
         .max()
         .unwrap_or(6)
-        .clamp(6, 16)
+        .clamp(6, 26)
         + 2;
     let mut width_left = inner.width.saturating_sub(name_w);
     let mut shown = 0;
@@ -217,10 +249,14 @@ fn region_block(
             let c = r.services.get(*si)?;
             let spec = app.service_specs.get(*si);
             let slo = if stale_slo { look.stale() } else { look.text() };
-            let mut cells = vec![Cell::from(Line::from(vec![
+            let mut name = vec![
                 Span::styled(format!("{} ", look.mark(c.health)), look.health(c.health)),
                 Span::styled(clean(&c.service).into_owned(), look.text()),
-            ]))];
+            ];
+            if let Some(l) = label(c) {
+                name.push(Span::styled(l, look.accent()));
+            }
+            let mut cells = vec![Cell::from(Line::from(name))];
             let ready_style = match (c.ready, c.desired) {
                 (Some(a), Some(b)) if a < b => look.warn(),
                 (Some(_), Some(_)) => look.text(),
