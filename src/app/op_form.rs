@@ -1,8 +1,13 @@
 //! The small forms an operation starts from: scale (replicas, prefilled
 //! with the current count, the configured bounds shown, an HPA noted) and
 //! rollback (a revision picked from the ReplicaSet history the console
-//! already watches). Restart needs no form. Built from the state by
+//! already watches); deploy and failover (`fleet`). Restart and failback
+//! need no form. Built from the state by
 //! `update()`; each yields the [`Operation`] to plan.
+
+mod fleet;
+
+pub use fleet::{DeployForm, FailoverForm, Toggles};
 
 use super::state::AppState;
 use crate::config::Replicas;
@@ -55,6 +60,8 @@ pub struct RollbackForm {
 pub enum OpForm {
     Scale(ScaleForm),
     Rollback(RollbackForm),
+    Deploy(DeployForm),
+    Failover(FailoverForm),
 }
 
 impl ScaleForm {
@@ -186,6 +193,8 @@ impl OpForm {
         match self {
             OpForm::Scale(f) => f.operation(),
             OpForm::Rollback(f) => f.operation(),
+            OpForm::Deploy(f) => f.operation(),
+            OpForm::Failover(f) => f.operation(),
         }
     }
 
@@ -193,6 +202,8 @@ impl OpForm {
         match self {
             OpForm::Scale(f) => f.error = e,
             OpForm::Rollback(f) => f.error = e,
+            OpForm::Deploy(f) => f.error = e,
+            OpForm::Failover(f) => f.error = e,
         }
     }
 }

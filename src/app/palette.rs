@@ -20,6 +20,13 @@ pub enum Target {
         service: String,
         region: String,
     },
+    /// Deploy `service`, or fail `region` over or back (every service of
+    /// it, or `service` only).
+    OperateFleet {
+        action: Action,
+        service: Option<String>,
+        region: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +46,9 @@ const ACTIONS: &[Action] = &[
     Action::Scale,
     Action::Rollback,
     Action::Restart,
+    Action::Deploy,
+    Action::Failover,
+    Action::Failback,
     Action::Silence,
     Action::ExpireSilence,
     Action::Help,
@@ -105,6 +115,42 @@ pub fn entries(app: &AppState) -> Vec<Entry> {
             }
         }
     }
+    // "failover us-east-1", "failback checkout us-east-1", "deploy checkout"
+    for action in [Action::Failover, Action::Failback] {
+        for r in &app.region_specs {
+            out.push(Entry {
+                label: format!("{} {}", action.name(), r.name),
+                kind: "op",
+                target: Target::OperateFleet {
+                    action,
+                    service: None,
+                    region: Some(r.name.clone()),
+                },
+            });
+            for s in &app.service_specs {
+                out.push(Entry {
+                    label: format!("{} {} {}", action.name(), s.name, r.name),
+                    kind: "op",
+                    target: Target::OperateFleet {
+                        action,
+                        service: Some(s.name.clone()),
+                        region: Some(r.name.clone()),
+                    },
+                });
+            }
+        }
+    }
+    for s in &app.service_specs {
+        out.push(Entry {
+            label: format!("deploy {}", s.name),
+            kind: "op",
+            target: Target::OperateFleet {
+                action: Action::Deploy,
+                service: Some(s.name.clone()),
+                region: None,
+            },
+        });
+    }
     out
 }
 
@@ -114,7 +160,9 @@ pub fn matches(app: &AppState, input: &str) -> Vec<Entry> {
     // "roll", "restart"), so they never crowd out views and regions.
     let first = input.split_whitespace().next().unwrap_or("");
     let wants_op = |e: &Entry| match &e.target {
-        Target::Operate { action, .. } => first.len() >= 2 && action.name().starts_with(first),
+        Target::Operate { action, .. } | Target::OperateFleet { action, .. } => {
+            first.len() >= 2 && action.name().starts_with(first)
+        }
         _ => true,
     };
     let mut scored: Vec<(i64, usize, Entry)> = entries(app)

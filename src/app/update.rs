@@ -7,6 +7,7 @@ mod keys;
 mod logs;
 mod nav;
 mod operate;
+mod operate_fleet;
 mod ops;
 mod select;
 

@@ -122,10 +122,10 @@ fn hints_for(view: &View) -> &'static [Action] {
     match view {
         View::Fleet => &[
             Action::Open,
+            Action::Failover,
             Action::Scale,
             Action::Rollback,
-            Action::Restart,
-            Action::NextView,
+            Action::Deploy,
         ],
         View::Region(_) => &[
             Action::Right,
@@ -136,7 +136,8 @@ fn hints_for(view: &View) -> &'static [Action] {
         View::Service(_) => &[
             Action::Scale,
             Action::Rollback,
-            Action::Restart,
+            Action::Deploy,
+            Action::Failover,
             Action::ViewLogs,
         ],
         View::Alerts => &[
@@ -220,7 +221,13 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
         !(app.read_only()
             && matches!(
                 a,
-                Action::Scale | Action::Rollback | Action::Restart | Action::AbortOperation
+                Action::Scale
+                    | Action::Rollback
+                    | Action::Restart
+                    | Action::Deploy
+                    | Action::Failover
+                    | Action::Failback
+                    | Action::AbortOperation
             ))
     }));
     actions.extend([Action::Palette, Action::Filter, Action::Back, Action::Quit]);

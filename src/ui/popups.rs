@@ -4,6 +4,7 @@
 pub mod ask;
 pub mod help;
 pub mod op_form;
+pub mod op_form_fleet;
 pub mod palette;
 pub mod preview;
 pub mod silence;

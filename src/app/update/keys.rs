@@ -78,14 +78,8 @@ pub fn act(app: &mut AppState, action: Action) -> Vec<Effect> {
         Action::LogsPause => logs::pause(app),
         Action::LogsWrap => logs::wrap(app),
         Action::Scale | Action::Rollback | Action::Restart => return operate::open(app, action),
-        Action::Failover | Action::Deploy => {
-            let what = action.name();
-            let text = if app.read_only() {
-                format!("read-only: {what} is refused")
-            } else {
-                format!("{what}: not available from the console yet; nothing was changed")
-            };
-            super::fail(app, text);
+        Action::Failover | Action::Deploy | Action::Failback => {
+            return super::operate_fleet::open(app, action);
         }
         Action::AbortOperation => ops::ask_abort(app),
         Action::Confirm | Action::Cancel | Action::ResumeOperation | Action::UndoOperation => {}
@@ -139,6 +133,16 @@ fn palette_key(app: &mut AppState, chord: KeyChord, mut p: palette::PaletteState
                     service,
                     region,
                 }) => operate::open_named(app, action, &service, &region),
+                Some(Target::OperateFleet {
+                    action,
+                    service,
+                    region,
+                }) => super::operate_fleet::open_named(
+                    app,
+                    action,
+                    region.as_deref(),
+                    service.as_deref(),
+                ),
                 None => Vec::new(),
             }
         }

@@ -178,6 +178,8 @@ pub fn form_key(app: &mut AppState, chord: KeyChord, mut form: OpForm) -> Vec<Ef
             Some(Action::Down) => f.step(true),
             _ => {}
         },
+        OpForm::Deploy(f) => super::operate_fleet::deploy_key(f, chord),
+        OpForm::Failover(f) => super::operate_fleet::failover_key(f, chord, nav),
     }
     app.overlay = Some(Overlay::OpForm(form));
     Vec::new()

@@ -58,6 +58,7 @@ named_enum! {
         ExpireSilence = "expire-silence",
         Scale = "scale",
         Failover = "failover",
+        Failback = "failback",
         Rollback = "rollback",
         Deploy = "deploy",
         Restart = "restart",

@@ -1,5 +1,6 @@
-//! The operation forms: scale (replicas, bounds, HPA) and rollback (the
-//! revision picker from the ReplicaSet history), and the wait for a plan.
+//! The operation forms: scale (replicas, bounds, HPA), rollback (the
+//! revision picker from the ReplicaSet history), deploy and failover
+//! (`op_form_fleet`), and the wait for a plan.
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
@@ -34,6 +35,18 @@ pub fn draw(frame: &mut Frame, app: &AppState, form: &OpForm, look: &Look) {
             rollback_lines(app, f, look),
             f.error.as_deref(),
             ("newer", "older"),
+        ),
+        OpForm::Deploy(f) => (
+            format!(" Deploy {} ", clean(&f.service)),
+            super::op_form_fleet::deploy_lines(f, look),
+            f.error.as_deref(),
+            ("previous region", "next region"),
+        ),
+        OpForm::Failover(f) => (
+            format!(" Fail over {} ", clean(&f.from)),
+            super::op_form_fleet::failover_lines(f, look),
+            f.error.as_deref(),
+            ("previous", "next"),
         ),
     };
     lines.push(Line::raw(""));
