@@ -202,3 +202,46 @@ fn the_failover_and_deploy_forms_at_80x24() {
     press(&mut app, "down down down down down down D down space");
     insta::assert_snapshot!("deploy_form_80x24", render(&app, 80, 24));
 }
+
+#[test]
+fn the_detached_process_gets_the_commands_arguments() {
+    let failover = OpCommand::Run(Operation::Failover {
+        services: Vec::new(),
+        from: "us-east-1".into(),
+        to: vec!["eastus".into()],
+        scale_down: false,
+        allow_shortfall: false,
+    });
+    let args = failover.args().unwrap();
+    assert_eq!(
+        args[..5],
+        ["failover", "--from", "us-east-1", "--to", "eastus"].map(String::from)
+    );
+    assert!(args.contains(&"--yes".to_string()));
+    let deploy = OpCommand::Run(Operation::Deploy {
+        service: "checkout".into(),
+        image: "r/c:2".into(),
+        container: None,
+        regions: vec!["eastus".into(), "eu-west-1".into()],
+    });
+    assert_eq!(
+        deploy.args().unwrap()[..6],
+        [
+            "deploy",
+            "checkout",
+            "--image",
+            "r/c:2",
+            "--regions",
+            "eastus,eu-west-1"
+        ]
+        .map(String::from)
+    );
+    let back = OpCommand::Run(Operation::Failback {
+        services: vec!["checkout".into()],
+        to: "us-east-1".into(),
+    });
+    assert_eq!(
+        back.args().unwrap()[..4],
+        ["failback", "checkout", "--to", "us-east-1"].map(String::from)
+    );
+}

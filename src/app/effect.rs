@@ -55,6 +55,53 @@ impl OpCommand {
                 "--region".into(),
                 region.clone(),
             ],
+            OpCommand::Run(Operation::Deploy {
+                service,
+                image,
+                container,
+                regions,
+            }) => {
+                let mut v = vec![
+                    "deploy".into(),
+                    service.clone(),
+                    "--image".into(),
+                    image.clone(),
+                ];
+                if let Some(c) = container {
+                    v.extend(["--container".into(), c.clone()]);
+                }
+                if !regions.is_empty() {
+                    v.extend(["--regions".into(), regions.join(",")]);
+                }
+                v
+            }
+            OpCommand::Run(Operation::Failover {
+                services,
+                from,
+                to,
+                scale_down,
+                allow_shortfall,
+            }) if services.len() <= 1 => {
+                let mut v: Vec<String> = vec!["failover".into()];
+                v.extend(services.iter().cloned());
+                v.extend(["--from".into(), from.clone()]);
+                if !to.is_empty() {
+                    v.extend(["--to".into(), to.join(",")]);
+                }
+                if *scale_down {
+                    v.push("--scale-down".into());
+                }
+                if *allow_shortfall {
+                    v.push("--allow-shortfall".into());
+                }
+                v
+            }
+            OpCommand::Run(Operation::Failback { services, to }) if services.len() <= 1 => {
+                let mut v: Vec<String> = vec!["failback".into()];
+                v.extend(services.iter().cloned());
+                v.extend(["--to".into(), to.clone()]);
+                v
+            }
             OpCommand::Run(_) => return None,
             OpCommand::Resume(id) => vec!["ops".into(), "resume".into(), id.clone()],
             OpCommand::Undo(id) => vec!["ops".into(), "undo".into(), id.clone()],
