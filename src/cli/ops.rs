@@ -49,8 +49,9 @@ pub struct OpArgs {
     /// How long a rollout may take before its gate fails.
     #[arg(long, default_value = "10m", value_parser = parse_duration)]
     pub timeout: Duration,
-    /// How long the SLO verification after a rollback samples.
-    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    /// How long each SLO verification samples (after a rollback, a restart,
+    /// each failover shift).
+    #[arg(long, default_value = "60s", value_parser = parse_duration, env = "OPSDECK_VERIFY_WINDOW")]
     pub verify_window: Duration,
     /// Set by `deploy --gate-window`.
     #[arg(skip)]

@@ -275,7 +275,7 @@ pub async fn slo(
         return Verdict {
             passed: false,
             message: format!("cannot verify: no SLO samples for {service} in {region}"),
-            values,
+            values: json!({"noSamples": true, "windowSeconds": window.as_secs()}),
         };
     }
     if bad.is_empty() {

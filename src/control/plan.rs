@@ -175,11 +175,14 @@ pub async fn plan(ctx: &Ctx, op: &Operation) -> Result<Plan, ControlError> {
 /// always when `confirm = "typed-name"`).
 pub fn confirmation(ctx: &Ctx, plan: &Plan) -> Confirmation {
     let p = &ctx.cfg.policy;
-    let name = plan
-        .operation
-        .service()
-        .map(str::to_string)
-        .unwrap_or_else(|| plan.operation.verb().to_string());
+    // One service: its name; a whole region: the region's; else the verb.
+    let name = match (&plan.operation, plan.operation.service()) {
+        (_, Some(s)) => s.to_string(),
+        (Operation::Failover { from: r, .. } | Operation::Failback { to: r, .. }, None) => {
+            r.clone()
+        }
+        _ => plan.operation.verb().to_string(),
+    };
     let objects = plan.changed_objects().len();
     let why = if p.confirm == crate::config::ConfirmMode::TypedName {
         Some("policy.confirm = \"typed-name\"".to_string())

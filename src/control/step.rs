@@ -141,6 +141,10 @@ pub enum Action {
         window_seconds: u64,
         max_error_ratio: f64,
         max_p95_seconds: f64,
+        /// A region that serves no traffic yet (drained, before a failback
+        /// shifts any back) passes: it is judged after the first shift.
+        #[serde(default)]
+        idle_ok: bool,
     },
     /// Gate: absolute SLO thresholds in the canary regions, and canary vs
     /// baseline (the regions still on the old version) with a one-sided

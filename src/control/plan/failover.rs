@@ -18,6 +18,32 @@ use super::scale::{permission, region_steps, wait_step};
 use super::{Confirmation, Plan, preview, silence, target};
 use crate::config::{Router, Service};
 
+/// The service whose traffic object `t` is (its Service for ExternalDNS,
+/// its route object for Istio and Gateway API).
+fn traffic_owner(ctx: &Ctx, t: &ObjectRef) -> Option<String> {
+    ctx.cfg
+        .services
+        .iter()
+        .find(|s| {
+            let name = match s.traffic.router {
+                Router::ExternalDns => &s.traffic.k8s_service,
+                _ => &s.traffic.object,
+            };
+            *name == t.name && s.namespace == t.namespace
+        })
+        .map(|s| s.name.clone())
+}
+
+/// `step` (an SLO verification) passing when the region has no traffic.
+fn idle_ok(mut step: Step) -> Step {
+    if let Action::VerifySlo { idle_ok, .. } = &mut step.action {
+        *idle_ok = true;
+        step.description
+            .push_str(" (before traffic returns: passes when it serves none)");
+    }
+    step
+}
+
 /// Where one region's weight of a service lives, and its value now.
 #[derive(Debug, Clone)]
 pub struct RegionWeight {
@@ -481,12 +507,36 @@ pub async fn failback(ctx: &Ctx, services: &[String], to: &str) -> Result<Plan, 
             checked.push(verify_step(ctx, svc, t));
         }
     }
+    // A drained region has no traffic to judge before the first shift back.
+    let idle: Vec<Step> = checked.iter().cloned().map(idle_ok).collect();
     if ctx.settings.wait {
-        steps.extend(checked);
+        steps.extend(idle);
     }
-    // 2. Weights back, stepwise: the shift's steps in reverse.
+    // 2. Weights back, stepwise: the shift's steps in reverse (the region
+    // up first, then the targets down); after each such group, the
+    // service's SLO in the region, now that traffic reaches it.
+    let verify_of = |service: &str| {
+        checked
+            .iter()
+            .find(|c| matches!(&c.action, Action::VerifySlo { service: s, .. } if s == service))
+    };
+    let mut pending: Option<String> = None;
     for s in applied.iter().rev().filter(|s| is_weight(s)) {
+        if in_source(s) {
+            let owner = s.target.as_ref().and_then(|t| traffic_owner(ctx, t));
+            if let Some(v) = pending.take().as_deref().and_then(verify_of)
+                && ctx.settings.wait
+            {
+                steps.push(v.clone());
+            }
+            pending = owner;
+        }
         steps.extend(revert(s, "shift back"));
+    }
+    if let Some(v) = pending.as_deref().and_then(verify_of)
+        && ctx.settings.wait
+    {
+        steps.push(v.clone());
     }
     // 3. The targets back to their replicas; 4. the silence expired.
     for s in applied

@@ -90,6 +90,7 @@ pub fn verify_step(ctx: &Ctx, svc: &Service, t: &ObjectRef) -> Step {
             window_seconds: window,
             max_error_ratio: svc.slo.max_error_ratio,
             max_p95_seconds: svc.slo.max_p95_seconds,
+            idle_ok: false,
         },
         target: Some(t.clone()),
         changes: Vec::new(),
