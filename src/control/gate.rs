@@ -174,18 +174,36 @@ pub async fn rollout(
     }
 }
 
-/// Samples the service's error ratio and p95 in the region for `window`;
-/// passes when their means are within the thresholds. Fails closed when
-/// Prometheus cannot be read.
-pub async fn slo(
-    ctx: &Ctx,
-    region: &str,
-    service: &str,
-    window: Duration,
-    max_error_ratio: f64,
-    max_p95: f64,
-    cancel: &CancellationToken,
-) -> Verdict {
+/// How long a check past its window waits for the first samples (traffic
+/// just shifted to the region: the rate windows have not caught up yet).
+const FIRST_DATA_GRACE: Duration = Duration::from_secs(60);
+
+/// One SLO verification: the service in the region over a window.
+#[derive(Debug, Clone, Copy)]
+pub struct SloCheck<'a> {
+    pub region: &'a str,
+    pub service: &'a str,
+    pub window: Duration,
+    pub max_error_ratio: f64,
+    pub max_p95: f64,
+    /// No samples at all is the answer expected (a drained region): do not
+    /// wait for data past the window.
+    pub idle_ok: bool,
+}
+
+/// Samples the service's error ratio and p95 in the region for `window`
+/// (longer, up to a minute more, while no sample has come yet); passes when
+/// their means are within the thresholds. Fails closed when Prometheus
+/// cannot be read or has nothing to judge.
+pub async fn slo(ctx: &Ctx, check: &SloCheck<'_>, cancel: &CancellationToken) -> Verdict {
+    let SloCheck {
+        region,
+        service,
+        window,
+        max_error_ratio,
+        max_p95,
+        idle_ok,
+    } = *check;
     let none = |m: String| Verdict {
         passed: true,
         message: m,
@@ -244,7 +262,9 @@ pub async fn slo(
                 values: json!({"errorRatio": errs, "p95Seconds": p95s}),
             };
         }
-        if start.elapsed() >= window {
+        let nothing = errs.is_empty() && p95s.is_empty();
+        let waited = start.elapsed();
+        if waited >= window && (!nothing || idle_ok || waited >= window + FIRST_DATA_GRACE) {
             break;
         }
         tokio::select! {

@@ -96,16 +96,15 @@ pub async fn run_step(
             },
             Some(t),
         ) => {
-            let mut v = gate::slo(
-                ctx,
-                &t.region,
+            let check = gate::SloCheck {
+                region: &t.region,
                 service,
-                Duration::from_secs(*window_seconds),
-                *max_error_ratio,
-                *max_p95_seconds,
-                cancel,
-            )
-            .await;
+                window: Duration::from_secs(*window_seconds),
+                max_error_ratio: *max_error_ratio,
+                max_p95: *max_p95_seconds,
+                idle_ok: *idle_ok,
+            };
+            let mut v = gate::slo(ctx, &check, cancel).await;
             if *idle_ok && !v.passed && v.values["noSamples"] == true {
                 v = gate::Verdict {
                     passed: true,
