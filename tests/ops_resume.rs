@@ -236,6 +236,52 @@ fn abort_from_a_second_process_rolls_a_deploy_back() {
 }
 
 #[test]
+fn pause_and_continue_from_a_second_process_hold_a_deploy_between_waves() {
+    let sim = sim("10");
+    let new = "registry.example.com/shop/catalog:3.1.0";
+    let image = |r: &str| {
+        sim.jsonpath(
+            r,
+            "deploy/catalog",
+            "{.spec.template.spec.containers[0].image}",
+        )
+    };
+    let child = sim
+        .cmd(&[
+            "deploy",
+            "catalog",
+            "--image",
+            new,
+            "--regions",
+            "eu-west-1,us-east-1",
+            "--yes",
+            "--gate-window",
+            "6s",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until(60, "the first wave", || image("eu-west-1") == new);
+    let id = running_id(&sim);
+    let o = sim.opsdeck(&["ops", "pause", &id]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    wait_until(60, "the pause to take hold", || {
+        sim.journals().contains("paused by request before step")
+    });
+    // Held: the second wave does not start while paused.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_ne!(image("us-east-1"), new, "no wave while paused");
+    let o = sim.opsdeck(&["ops", "continue", &id]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(image("us-east-1"), new, "the second wave after continue");
+    assert!(sim.journals().contains("continued by request"));
+}
+
+#[test]
 fn kill_9_mid_failover_then_resume_sends_each_weight_once() {
     let sim = sim("0.3");
     let mark = sim.audit_lines().len();

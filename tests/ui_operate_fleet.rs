@@ -245,3 +245,37 @@ fn the_detached_process_gets_the_commands_arguments() {
         ["failback", "checkout", "--to", "us-east-1"].map(String::from)
     );
 }
+
+#[test]
+fn the_operations_view_pauses_and_continues_the_running_operation() {
+    let mut app = fixtures::app(false);
+    update(
+        &mut app,
+        Msg::Journals {
+            changed: ops::journals(),
+            error: None,
+        },
+    );
+    press(&mut app, "esc 4");
+    let screen = render(&app, 100, 24);
+    assert!(
+        screen.contains("p pause") && screen.contains("c continue"),
+        "{screen}"
+    );
+    let id = "20261118T092800Z-scale-a1b2c3".to_string();
+    assert_eq!(
+        press(&mut app, "p"),
+        vec![Effect::StartOperation(OpCommand::Pause(id.clone()))]
+    );
+    assert_eq!(
+        press(&mut app, "c"),
+        vec![Effect::StartOperation(OpCommand::Continue(id.clone()))]
+    );
+    assert_eq!(
+        OpCommand::Pause(id.clone()).args().unwrap()[..3],
+        ["ops", "pause", id.as_str()].map(String::from)
+    );
+    // A finished one is not running: nothing is sent.
+    assert!(press(&mut app, "down down p").is_empty());
+    assert!(render(&app, 100, 24).contains("not running"));
+}

@@ -14,6 +14,10 @@ pub enum OpCommand {
     Run(Operation),
     Resume(String),
     Undo(String),
+    /// Ask a running operation to hold before its next step, or to go on
+    /// (`opsdeck ops pause|continue ID`: an annotation on its Lease).
+    Pause(String),
+    Continue(String),
 }
 
 impl OpCommand {
@@ -105,6 +109,8 @@ impl OpCommand {
             OpCommand::Run(_) => return None,
             OpCommand::Resume(id) => vec!["ops".into(), "resume".into(), id.clone()],
             OpCommand::Undo(id) => vec!["ops".into(), "undo".into(), id.clone()],
+            OpCommand::Pause(id) => vec!["ops".into(), "pause".into(), id.clone()],
+            OpCommand::Continue(id) => vec!["ops".into(), "continue".into(), id.clone()],
         };
         a.extend(["--yes".into(), "-o".into(), "json".into()]);
         if matches!(self, OpCommand::Run(_)) {
@@ -118,6 +124,8 @@ impl OpCommand {
             OpCommand::Run(op) => op.describe(),
             OpCommand::Resume(id) => format!("resume operation {id}"),
             OpCommand::Undo(id) => format!("undo operation {id}"),
+            OpCommand::Pause(id) => format!("pause operation {id}"),
+            OpCommand::Continue(id) => format!("continue operation {id}"),
         }
     }
 }

@@ -62,6 +62,8 @@ pub fn log_path(journal_dir: &Path, cmd: &OpCommand) -> PathBuf {
         OpCommand::Run(op) => op.verb(),
         OpCommand::Resume(_) => "resume",
         OpCommand::Undo(_) => "undo",
+        OpCommand::Pause(_) => "pause",
+        OpCommand::Continue(_) => "continue",
     };
     let now = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ");
     let base = journal_dir.parent().unwrap_or(journal_dir);

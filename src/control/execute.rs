@@ -346,7 +346,11 @@ async fn run(
             });
             continue;
         }
-        if wait_while_paused(&signals, &inner, &tx).await {
+        if signals.paused.load(std::sync::atomic::Ordering::SeqCst) {
+            let _ = j.write(Record::Note {
+                message: format!("paused by request before step {}", step.index + 1),
+            });
+            wait_while_paused(&signals, &inner, &tx).await;
             let _ = j.write(Record::Note {
                 message: "continued by request".into(),
             });
@@ -513,21 +517,17 @@ fn stopped(signals: &Signals, step: usize) -> (Outcome, String) {
     )
 }
 
-/// Holds the run between steps while a pause is requested; true if it paused.
+/// Holds the run between steps while a pause is requested.
 async fn wait_while_paused(
     signals: &Signals,
     cancel: &CancellationToken,
     tx: &UnboundedSender<Progress>,
-) -> bool {
+) {
     use std::sync::atomic::Ordering;
-    if !signals.paused.load(Ordering::SeqCst) {
-        return false;
-    }
     let _ = tx.send(Progress::Note {
         message: "paused by request; `opsdeck ops continue ID` goes on".into(),
     });
     while signals.paused.load(Ordering::SeqCst) && !cancel.is_cancelled() {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
-    true
 }

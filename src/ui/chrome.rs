@@ -114,6 +114,8 @@ fn short(action: Action) -> &'static str {
         Action::Confirm => "confirm",
         Action::Cancel => "cancel",
         Action::AbortOperation => "abort",
+        Action::PauseOperation => "pause",
+        Action::ContinueOperation => "continue",
         _ => action.name(),
     }
 }
@@ -148,7 +150,13 @@ fn hints_for(view: &View) -> &'static [Action] {
         ],
         View::Logs => &[Action::LogsPause, Action::LogsWrap, Action::CopyKubectl],
         View::Costs => &[Action::Right],
-        View::Operations => &[Action::AbortOperation, Action::Open, Action::NextView],
+        View::Operations => &[
+            Action::AbortOperation,
+            Action::PauseOperation,
+            Action::ContinueOperation,
+            Action::Open,
+            Action::NextView,
+        ],
     }
 }
 
@@ -228,6 +236,8 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
                     | Action::Failover
                     | Action::Failback
                     | Action::AbortOperation
+                    | Action::PauseOperation
+                    | Action::ContinueOperation
             ))
     }));
     actions.extend([Action::Palette, Action::Filter, Action::Back, Action::Quit]);

@@ -82,6 +82,8 @@ pub fn act(app: &mut AppState, action: Action) -> Vec<Effect> {
             return super::operate_fleet::open(app, action);
         }
         Action::AbortOperation => ops::ask_abort(app),
+        Action::PauseOperation => return ops::request(app, true),
+        Action::ContinueOperation => return ops::request(app, false),
         Action::Confirm | Action::Cancel | Action::ResumeOperation | Action::UndoOperation => {}
     }
     Vec::new()

@@ -100,6 +100,43 @@ pub fn ask_abort(app: &mut AppState) {
     }
 }
 
+/// `p` / `c` in the operations view: the selected running operation asked
+/// to hold before its next step, or to go on, from a process of its own
+/// (`opsdeck ops pause|continue ID`, as from any other terminal).
+pub fn request(app: &mut AppState, pause: bool) -> Vec<Effect> {
+    let what = if pause { "pause" } else { "continue" };
+    if *app.view() != View::Operations {
+        fail(
+            app,
+            format!("{what}: select a running operation in the operations view"),
+        );
+        return Vec::new();
+    }
+    let row = match &app.ops.open {
+        Some(id) => app.ops.rows.iter().find(|r| r.id == *id),
+        None => app.ops.selected_row(),
+    };
+    match row {
+        Some(r) if r.running() => {
+            let id = r.id.clone();
+            vec![Effect::StartOperation(if pause {
+                OpCommand::Pause(id)
+            } else {
+                OpCommand::Continue(id)
+            })]
+        }
+        Some(r) => {
+            let text = format!("{what}: operation {} is {}, not running", r.id, r.state);
+            fail(app, text);
+            Vec::new()
+        }
+        None => {
+            fail(app, format!("{what}: no operation selected"));
+            Vec::new()
+        }
+    }
+}
+
 /// `q` while operations run: asks first (they keep running either way;
 /// abort one from the operations view). `None`: nothing runs, just quit.
 pub fn ask_quit(app: &mut AppState) -> Option<Vec<Effect>> {

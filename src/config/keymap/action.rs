@@ -63,6 +63,8 @@ named_enum! {
         Deploy = "deploy",
         Restart = "restart",
         AbortOperation = "abort-operation",
+        PauseOperation = "pause-operation",
+        ContinueOperation = "continue-operation",
         ResumeOperation = "resume-operation",
         UndoOperation = "undo-operation",
         LogsPause = "logs-pause",

@@ -213,7 +213,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
         heading.extend(labelled_hints(
             app,
             Context::Operations,
-            &[(Action::Open, "steps"), (Action::AbortOperation, "abort")],
+            &[
+                (Action::Open, "steps"),
+                (Action::AbortOperation, "abort"),
+                (Action::PauseOperation, "pause"),
+                (Action::ContinueOperation, "continue"),
+            ],
             look,
         ));
     }
