@@ -131,8 +131,13 @@ pub struct RegionView {
     pub health: Health,
     /// Whether any of its sources is stale.
     pub stale: bool,
-    /// Age in seconds of the oldest data of its sources.
+    /// Age in seconds of the oldest data of its sources (0: every source
+    /// current, see [`SourceStatus::figure_age`]).
     pub data_age_seconds: Option<i64>,
+    /// Age of its health and SLO figures (Kubernetes and Prometheus).
+    pub health_age_seconds: Option<i64>,
+    /// Age of its cost figures (billing).
+    pub cost_age_seconds: Option<i64>,
     pub sources: Vec<SourceStatus>,
     pub services: Vec<ServiceCell>,
 }
@@ -264,11 +269,16 @@ fn region_view(
         .map(|c| c.health)
         .max_by_key(|h| h.severity())
         .unwrap_or(Health::Unknown);
-    let data_age_seconds = sources
-        .iter()
-        .filter_map(|s| s.age(now))
-        .map(|d| d.as_secs())
-        .max();
+    let age_of = |kinds: &[SourceKind]| {
+        sources
+            .iter()
+            .filter(|s| kinds.is_empty() || kinds.contains(&s.kind))
+            .filter_map(|s| s.figure_age(now))
+            .max()
+    };
+    let data_age_seconds = age_of(&[]);
+    let health_age_seconds = age_of(&[SourceKind::Kubernetes, SourceKind::Prometheus]);
+    let cost_age_seconds = age_of(&[SourceKind::Billing]);
     RegionView {
         name: spec.name.clone(),
         provider: spec.provider.clone(),
@@ -276,6 +286,8 @@ fn region_view(
         health,
         stale: sources.iter().any(|s| s.stale),
         data_age_seconds,
+        health_age_seconds,
+        cost_age_seconds,
         sources,
         services: cells,
     }

@@ -44,6 +44,12 @@ pub struct SourceStatus {
     /// Problems that did not stop the source (e.g. malformed CSV rows,
     /// reported with file and line and skipped).
     pub warnings: Vec<String>,
+    /// A polled source's own interval: its data is current while the last
+    /// poll answered within it.
+    pub every_seconds: Option<u64>,
+    /// A watch that is open (its list synced, no error since): current
+    /// however quiet the objects are.
+    pub watching: bool,
 }
 
 impl SourceStatus {
@@ -57,7 +63,15 @@ impl SourceStatus {
             missed: 0,
             stale: false,
             warnings: Vec::new(),
+            every_seconds: None,
+            watching: false,
         }
+    }
+
+    /// A polled source, current while its last poll is within `every`.
+    pub fn polled_every(mut self, every: std::time::Duration) -> Self {
+        self.every_seconds = Some(every.as_secs().max(1));
+        self
     }
 
     /// Records a success at `now`.
@@ -80,11 +94,46 @@ impl SourceStatus {
     pub fn age(&self, now: Timestamp) -> Option<jiff::SignedDuration> {
         self.last_success.map(|t| now.duration_since(t))
     }
+
+    /// How old what this source says is at `now`, in seconds: 0 while it is
+    /// current (an open watch, or a poll that answered within its own
+    /// interval, with a second of slack), else the time since its last answer.
+    pub fn figure_age(&self, now: Timestamp) -> Option<i64> {
+        let age = self.age(now)?.as_secs();
+        let within = self.every_seconds.is_some_and(|e| age <= e as i64 + 1);
+        Some(if !self.stale && (self.watching || within) {
+            0
+        } else {
+            age
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_source_is_current_within_its_own_interval_or_while_its_watch_is_open() {
+        let t0 = Timestamp::from_second(1_000_000).unwrap_or(Timestamp::UNIX_EPOCH);
+        let at = |s: i64| t0 + jiff::SignedDuration::from_secs(s);
+        let mut prom = SourceStatus::new(SourceKind::Prometheus, "r", "p")
+            .polled_every(std::time::Duration::from_secs(10));
+        prom.succeeded(t0);
+        assert_eq!(prom.figure_age(at(8)), Some(0));
+        assert_eq!(prom.figure_age(at(180)), Some(180), "missed polls age");
+        let mut billing = SourceStatus::new(SourceKind::Billing, "r", "b")
+            .polled_every(std::time::Duration::from_secs(300));
+        billing.succeeded(t0);
+        assert_eq!(billing.figure_age(at(180)), Some(0), "within 5 min");
+        let mut watch = SourceStatus::new(SourceKind::Kubernetes, "r", "ctx");
+        watch.succeeded(t0);
+        assert_eq!(watch.figure_age(at(180)), Some(180), "not open yet");
+        watch.watching = true;
+        assert_eq!(watch.figure_age(at(180)), Some(0), "a quiet open watch");
+        watch.failed("gone".into(), 1);
+        assert_eq!(watch.figure_age(at(180)), Some(180), "stale shows its age");
+    }
 
     #[test]
     fn goes_stale_after_missed_refreshes_and_recovers() {

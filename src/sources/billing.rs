@@ -153,7 +153,8 @@ pub async fn run_with(
     tx: mpsc::Sender<Update>,
     refresh: std::sync::Arc<tokio::sync::Notify>,
 ) {
-    let mut status = SourceStatus::new(SourceKind::Billing, &src.region, &src.name());
+    let mut status =
+        SourceStatus::new(SourceKind::Billing, &src.region, &src.name()).polled_every(src.every);
     let mut kept = Kept::default();
     let mut tick = super::ticker::Ticker::new(src.every, refresh);
     loop {

@@ -218,7 +218,8 @@ pub async fn run_with(
     tx: mpsc::Sender<Update>,
     refresh: std::sync::Arc<tokio::sync::Notify>,
 ) {
-    let mut status = SourceStatus::new(SourceKind::Prometheus, &src.region, &src.name);
+    let mut status =
+        SourceStatus::new(SourceKind::Prometheus, &src.region, &src.name).polled_every(src.every);
     let mut tick = super::ticker::Ticker::new(src.every, refresh);
     loop {
         tick.wait().await;

@@ -43,8 +43,14 @@ impl Target {
                 return false;
             };
             match result {
-                Ok(()) => s.succeeded(Timestamp::now()),
-                Err(e) => s.failed(e, self.stale_after),
+                Ok(()) => {
+                    s.succeeded(Timestamp::now());
+                    s.watching = true;
+                }
+                Err(e) => {
+                    s.failed(e, self.stale_after);
+                    s.watching = false;
+                }
             }
             s.clone()
         };

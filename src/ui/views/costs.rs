@@ -153,22 +153,37 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
 
     let total = costs::fleet_total(app);
     let selected: &CostRow = rows.get(app.sel.costs).unwrap_or(&total);
-    bars(frame, chart, selected, sum.last_day, look, &money);
+    let age = app
+        .snapshot
+        .regions
+        .iter()
+        .filter_map(|r| r.cost_age_seconds)
+        .max();
+    let title = format!(
+        " Daily cost: {} (30 days to {}; billing {}) ",
+        clean(&selected.name),
+        sum.last_day,
+        match age {
+            Some(0) => "current".to_string(),
+            Some(a) => format!("data {}", format::age(a)),
+            None => "no data yet".to_string(),
+        }
+    );
+    bars(frame, chart, selected, &title, look, &money);
 }
 
 fn bars(
     frame: &mut Frame,
     area: Rect,
     row: &CostRow,
-    last: jiff::civil::Date,
+    title: &str,
     look: &Look,
     money: &dyn Fn(f64) -> String,
 ) {
     let flags = costs::anomalies(&row.daily);
-    let block = look.block().title(Span::styled(
-        format!(" Daily cost: {} (30 days to {last}) ", clean(&row.name)),
-        look.title(),
-    ));
+    let block = look
+        .block()
+        .title(Span::styled(title.to_string(), look.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // Two columns per day when there is room.

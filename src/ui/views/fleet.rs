@@ -135,13 +135,16 @@ fn region_title(r: &RegionView, selected: bool, look: &Look) -> Line<'static> {
         format!(" {}", r.health.label()),
         look.health(r.health),
     ));
-    match (r.data_age_seconds, r.stale) {
-        (Some(a), true) => spans.push(Span::styled(
+    // Stale: the oldest source's age; else how old the health and SLO
+    // figures are ("live" while their watches are open and polls current).
+    match (r.data_age_seconds, r.health_age_seconds, r.stale) {
+        (Some(a), _, true) => spans.push(Span::styled(
             format!(" STALE {}", format::age(a)),
             look.stale(),
         )),
-        (None, _) => spans.push(Span::styled(" no data", look.stale())),
-        (Some(a), false) => spans.push(Span::styled(format!(" {}", format::age(a)), look.muted())),
+        (_, None, _) => spans.push(Span::styled(" no data", look.stale())),
+        (_, Some(0), _) => spans.push(Span::styled(" live", look.muted())),
+        (_, Some(a), _) => spans.push(Span::styled(format!(" {}", format::age(a)), look.muted())),
     }
     spans.push(Span::raw(" "));
     let line = Line::from(spans);
