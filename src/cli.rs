@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod config_cmd;
 pub mod costs;
 pub mod exit;
+pub mod init;
 pub mod ops;
 pub mod ops_journal;
 pub mod ops_render;

@@ -12,6 +12,7 @@ pub mod file;
 pub mod keymap;
 pub mod locate;
 pub mod named;
+pub mod onboard;
 pub mod overrides;
 pub mod paths;
 mod resolve;

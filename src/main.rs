@@ -37,6 +37,20 @@ enum Command {
     /// Check or locate the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Write a starting config from your kubeconfig: one region per context,
+    /// provider, cloud region and production recognised from EKS, GKE and
+    /// AKS names. Never overwrites without --force.
+    Init {
+        /// The kubeconfig to read (default: $KUBECONFIG or ~/.kube/config).
+        #[arg(long, value_name = "FILE")]
+        kubeconfig: Option<std::path::PathBuf>,
+        /// Write without asking.
+        #[arg(short = 'y', long)]
+        yes: bool,
+        /// Replace an existing config file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Health of every region and service, in one pass.
     Status {
         /// Exit 3 when a service is degraded or down.
@@ -266,6 +280,16 @@ fn main() -> ExitCode {
                 }
                 Err(e) => exit::config_errors(&e),
             }
+        }
+        Some(Command::Init {
+            kubeconfig,
+            yes,
+            force,
+        }) => {
+            let (text, code) =
+                opsdeck::cli::init::run(cli.config.as_deref(), kubeconfig.as_deref(), *yes, *force);
+            print!("{text}");
+            ExitCode::from(code)
         }
         Some(Command::Config(ConfigCommand::Path)) => {
             print!("{}", config_cmd::path(cli.config.as_deref()));
