@@ -37,13 +37,41 @@ async fn build(
         context: Some(context.to_string()),
         ..Default::default()
     };
+    let plugin = exec_command(&raw, context);
+    let why = |e: &dyn std::fmt::Display| match &plugin {
+        Some(cmd) => format!(
+            "context {context}: {e} (its credential plugin `{cmd}`: is it installed and on PATH?)"
+        ),
+        None => format!("context {context}: {e}"),
+    };
     let mut config = kube::Config::from_custom_kubeconfig(raw, &options)
         .await
-        .map_err(|e| format!("context {context}: {e}"))?;
+        .map_err(|e| why(&e))?;
     config.connect_timeout = Some(timeout);
     // Watches hold a request open for up to 290 s; keep reads longer than that.
     config.read_timeout = Some(Duration::from_secs(300));
-    kube::Client::try_from(config).map_err(|e| format!("context {context}: {e}"))
+    kube::Client::try_from(config).map_err(|e| why(&e))
+}
+
+/// The exec credential plugin command of `context`'s user, if it has one.
+fn exec_command(raw: &Kubeconfig, context: &str) -> Option<String> {
+    let user = raw
+        .contexts
+        .iter()
+        .find(|c| c.name == context)?
+        .context
+        .as_ref()?
+        .user
+        .clone()?;
+    let exec = raw
+        .auth_infos
+        .iter()
+        .find(|a| a.name == user)?
+        .auth_info
+        .as_ref()?
+        .exec
+        .as_ref()?;
+    exec.command.clone()
 }
 
 /// A short, credential-free description of a kube error for the screen.
