@@ -8,6 +8,7 @@ pub mod gather;
 pub mod http;
 pub mod hub;
 pub mod kube;
+pub mod needs;
 pub mod prometheus;
 pub mod redact;
 pub mod specs;

@@ -59,6 +59,7 @@ async fn fleet() -> Fleet {
             kubeconfig: Some(kubeconfig.clone()),
             namespaces: vec!["shop".into()],
             weight_annotations: vec!["external-dns.alpha.kubernetes.io/aws-weight".into()],
+            kinds: opsdeck::sources::needs::Needs::all().kube,
             probe_every: Duration::from_millis(300),
             timeout: Duration::from_secs(1),
             stale_after: 2,

@@ -15,7 +15,7 @@ struct Body<'a> {
 }
 
 pub fn run(cfg: &Config, args: &ReadArgs) -> Result<(String, u8), String> {
-    let state = read::gather(cfg, args)?;
+    let state = read::gather(cfg, args, &crate::sources::needs::Needs::alerts())?;
     let text = match args.output {
         Format::Json => output::json(
             "Alerts",

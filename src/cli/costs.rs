@@ -79,7 +79,7 @@ fn groups(lines: &[CostLine], by: By, days: u32, today: jiff::civil::Date) -> Ve
 }
 
 pub fn run(cfg: &Config, args: &ReadArgs, by: By, days: u32) -> Result<(String, u8), String> {
-    let state = read::gather(cfg, args)?;
+    let state = read::gather(cfg, args, &crate::sources::needs::Needs::costs())?;
     let today = jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date();

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::model::FleetSnapshot;
 use crate::model::state::FleetState;
+use crate::sources::needs::Needs;
 use crate::sources::{gather, specs};
 
 use super::exit;
@@ -29,12 +30,17 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// Gathers once, on a runtime of its own.
-pub fn gather(cfg: &Config, args: &ReadArgs) -> Result<FleetState, String> {
+pub fn gather(cfg: &Config, args: &ReadArgs, needs: &Needs) -> Result<FleetState, String> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    Ok(rt.block_on(gather::once(cfg, args.context.as_deref(), args.timeout)))
+    Ok(rt.block_on(gather::once(
+        cfg,
+        args.context.as_deref(),
+        args.timeout,
+        needs,
+    )))
 }
 
 pub fn snapshot(cfg: &Config, state: &FleetState) -> FleetSnapshot {

@@ -17,7 +17,7 @@ struct Body<'a> {
 /// Renders the status and picks the exit code: 3 with `--check` when a
 /// service is degraded or down, else 5 when a source was unreachable.
 pub fn run(cfg: &Config, args: &ReadArgs, check: bool) -> Result<(String, u8), String> {
-    let state = read::gather(cfg, args)?;
+    let state = read::gather(cfg, args, &crate::sources::needs::Needs::status())?;
     let snap = read::snapshot(cfg, &state);
     let text = match args.output {
         Format::Json => output::json(

@@ -33,7 +33,7 @@ pub fn run(
     let services: Vec<&str> = cfg.services.iter().map(|s| s.name.as_str()).collect();
     read::check_name("region", region, &regions)?;
     read::check_name("service", service, &services)?;
-    let state = read::gather(cfg, args)?;
+    let state = read::gather(cfg, args, &crate::sources::needs::Needs::workloads())?;
     let mut items = Vec::new();
     for (rname, data) in &state.regions {
         if region.is_some_and(|r| r != rname) {

@@ -9,14 +9,20 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::hub;
+use super::needs::Needs;
 use crate::config::Config;
 use crate::model::state::{FleetState, KubeChange, KubeKind, Update};
 use crate::model::{SourceKind, SourceStatus};
 
 /// Gathers until every source answered once (Kubernetes: its deployments
 /// listed) or `deadline` passed; then stops every task.
-pub async fn once(cfg: &Config, context: Option<&str>, deadline: Duration) -> FleetState {
-    let plan = hub::plan(cfg, context);
+pub async fn once(
+    cfg: &Config,
+    context: Option<&str>,
+    deadline: Duration,
+    needs: &Needs,
+) -> FleetState {
+    let plan = hub::plan_for(cfg, context, needs);
     let mut pending: BTreeSet<(SourceKind, String, String)> = plan.expected().into_iter().collect();
     let mut listed: BTreeSet<(String, String)> = BTreeSet::new();
     let (tx, mut rx) = mpsc::channel(4096);

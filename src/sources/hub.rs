@@ -11,6 +11,7 @@ use tokio::task::JoinSet;
 use super::alertmanager::{AmSource, Member};
 use super::billing::{self, BillingSource};
 use super::kube::ClusterSource;
+use super::needs::Needs;
 use super::prometheus::{self, PromSource, ServiceQueries};
 use crate::config::{self, Config};
 use crate::model::state::Update;
@@ -56,8 +57,13 @@ impl Plan {
     }
 }
 
-/// Builds the sources of `cfg`. `context` limits Kubernetes to one context.
+/// Builds every source of `cfg`. `context` limits Kubernetes to one context.
 pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
+    plan_for(cfg, context, &Needs::all())
+}
+
+/// Builds the sources of `cfg` that `needs` asks for.
+pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
     let refresh = &cfg.ui.refresh;
     let stale_after = refresh.stale_after_missed;
     let weight_keys: Vec<String> = {
@@ -80,7 +86,7 @@ pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
     let mut members: Vec<Member> = Vec::new();
     for region in &cfg.regions {
         for c in &region.clusters {
-            if context.is_some_and(|ctx| ctx != c.context) {
+            if context.is_some_and(|ctx| ctx != c.context) || needs.kube.is_empty() {
                 continue;
             }
             plan.clusters.push(ClusterSource {
@@ -89,12 +95,13 @@ pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
                 kubeconfig: c.kubeconfig.clone(),
                 namespaces: c.namespaces.clone(),
                 weight_annotations: weight_keys.clone(),
+                kinds: needs.kube.clone(),
                 probe_every: refresh.prometheus,
                 timeout: Duration::from_secs(5),
                 stale_after,
             });
         }
-        if let Some(p) = &region.prometheus {
+        if let Some(p) = region.prometheus.as_ref().filter(|_| needs.prometheus) {
             let name = super::redact::endpoint(&p.url);
             let built = super::http::client(p.auth.as_ref(), &p.headers, p.timeout)
                 .and_then(|h| prometheus::client(h, &p.url));
@@ -111,14 +118,14 @@ pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
                     every: refresh.prometheus,
                     timeout: p.timeout,
                     stale_after,
-                    chart_points: 120,
+                    chart_points: if needs.charts { 120 } else { 0 },
                 }),
                 Err(e) => plan
                     .broken
                     .push(broken(SourceKind::Prometheus, &region.name, &name, e)),
             }
         }
-        for am in &region.alertmanagers {
+        for am in region.alertmanagers.iter().filter(|_| needs.alertmanager) {
             let name = super::redact::endpoint(&am.url);
             if members.iter().any(|m| m.name() == name) {
                 continue;
@@ -136,7 +143,7 @@ pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
                 }
             }
         }
-        if let Some(b) = &region.billing {
+        if let Some(b) = region.billing.as_ref().filter(|_| needs.billing) {
             plan.billing
                 .push(billing_source(cfg, region, b, stale_after));
         }

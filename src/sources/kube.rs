@@ -38,6 +38,8 @@ pub struct ClusterSource {
     pub namespaces: Vec<String>,
     /// Annotation keys that carry a Service's traffic weight, first match wins.
     pub weight_annotations: Vec<String>,
+    /// The kinds to watch (see [`super::needs::Needs`]).
+    pub kinds: Vec<KubeKind>,
     pub probe_every: Duration,
     pub timeout: Duration,
     pub stale_after: u32,
@@ -72,12 +74,15 @@ pub async fn run(src: ClusterSource, tx: mpsc::Sender<Update>) {
     };
     let weight_keys: Arc<[String]> = src.weight_annotations.clone().into();
     let mut tasks = JoinSet::new();
-    tasks.spawn(watch::run(
-        Api::<Node>::all(client.clone()),
-        KubeKind::Node,
-        |n, _| KubeRow::Node(project::node(n)),
-        target.clone(),
-    ));
+    let wants = |k: KubeKind| src.kinds.contains(&k);
+    if wants(KubeKind::Node) {
+        tasks.spawn(watch::run(
+            Api::<Node>::all(client.clone()),
+            KubeKind::Node,
+            |n, _| KubeRow::Node(project::node(n)),
+            target.clone(),
+        ));
+    }
     let namespaces: Vec<Option<String>> = if src.namespaces.is_empty() {
         vec![None]
     } else {
@@ -93,45 +98,58 @@ pub async fn run(src: ClusterSource, tx: mpsc::Sender<Update>) {
                 }
             };
         }
-        tasks.spawn(watch::run(
-            api!(Deployment),
-            KubeKind::Deployment,
-            |d, i| KubeRow::Deployment(project::deployment(d, i)),
-            t.clone(),
-        ));
-        tasks.spawn(watch::run(
-            api!(ReplicaSet),
-            KubeKind::ReplicaSet,
-            |r, i| KubeRow::ReplicaSet(project::replicaset(r, i)),
-            t.clone(),
-        ));
-        tasks.spawn(watch::run(
-            api!(Pod),
-            KubeKind::Pod,
-            |p, i| KubeRow::Pod(project::pod(p, i)),
-            t.clone(),
-        ));
-        tasks.spawn(watch::run(
-            api!(Event),
-            KubeKind::Event,
-            |e, i| KubeRow::Event(project::event(e, i)),
-            t.clone(),
-        ));
-        tasks.spawn(watch::run(
-            api!(HorizontalPodAutoscaler),
-            KubeKind::Hpa,
-            |h, i| KubeRow::Hpa(project::hpa(h, i)),
-            t.clone(),
-        ));
-        let keys = weight_keys.clone();
-        let routing =
-            move |s: &Service, i: &mut Interner| KubeRow::Routing(project::routing(s, &keys, i));
-        tasks.spawn(watch::run(
-            api!(Service),
-            KubeKind::Routing,
-            routing,
-            t.clone(),
-        ));
+        if wants(KubeKind::Deployment) {
+            tasks.spawn(watch::run(
+                api!(Deployment),
+                KubeKind::Deployment,
+                |d, i| KubeRow::Deployment(project::deployment(d, i)),
+                t.clone(),
+            ));
+        }
+        if wants(KubeKind::ReplicaSet) {
+            tasks.spawn(watch::run(
+                api!(ReplicaSet),
+                KubeKind::ReplicaSet,
+                |r, i| KubeRow::ReplicaSet(project::replicaset(r, i)),
+                t.clone(),
+            ));
+        }
+        if wants(KubeKind::Pod) {
+            tasks.spawn(watch::run(
+                api!(Pod),
+                KubeKind::Pod,
+                |p, i| KubeRow::Pod(project::pod(p, i)),
+                t.clone(),
+            ));
+        }
+        if wants(KubeKind::Event) {
+            tasks.spawn(watch::run(
+                api!(Event),
+                KubeKind::Event,
+                |e, i| KubeRow::Event(project::event(e, i)),
+                t.clone(),
+            ));
+        }
+        if wants(KubeKind::Hpa) {
+            tasks.spawn(watch::run(
+                api!(HorizontalPodAutoscaler),
+                KubeKind::Hpa,
+                |h, i| KubeRow::Hpa(project::hpa(h, i)),
+                t.clone(),
+            ));
+        }
+        if wants(KubeKind::Routing) {
+            let keys = weight_keys.clone();
+            let routing = move |s: &Service, i: &mut Interner| {
+                KubeRow::Routing(project::routing(s, &keys, i))
+            };
+            tasks.spawn(watch::run(
+                api!(Service),
+                KubeKind::Routing,
+                routing,
+                t.clone(),
+            ));
+        }
     }
     tasks.spawn(probe(client, target.clone(), src.probe_every, src.timeout));
     while tasks.join_next().await.is_some() {}

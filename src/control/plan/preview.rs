@@ -41,7 +41,13 @@ pub async fn regions(
     cfg.regions
         .retain(|r| sizes.iter().any(|(n, _, _)| *n == r.name));
     cfg.services.retain(|s| s.name == svc.name);
-    let state = crate::sources::gather::once(&cfg, None, Duration::from_secs(5)).await;
+    let state = crate::sources::gather::once(
+        &cfg,
+        None,
+        Duration::from_secs(5),
+        &crate::sources::needs::Needs::status(),
+    )
+    .await;
     let snap = crate::model::FleetSnapshot::build(
         &crate::sources::specs::regions(&cfg),
         &crate::sources::specs::services(&cfg),
