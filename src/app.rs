@@ -10,6 +10,7 @@ pub mod clipboard;
 pub mod costs;
 pub mod effect;
 pub mod executor;
+pub mod first_live;
 pub mod fixtures;
 pub mod fuzzy;
 pub mod journal_follow;

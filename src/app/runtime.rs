@@ -69,6 +69,8 @@ pub async fn run(
     let mut pacer = Pacer::new(max_fps);
     let mut updates_open = true;
     let mut results_open = true;
+    let exit_when_live = super::first_live::wanted();
+    let mut live_after = None;
 
     loop {
         let next_frame = Instant::from_std(pacer.next_frame(std::time::Instant::now()));
@@ -141,9 +143,20 @@ pub async fn run(
         if pacer.due(app.dirty, now) {
             draw(&mut term, &mut app, &theme)?;
             pacer.drew(now);
+            if exit_when_live && super::first_live::reached(&app) {
+                live_after = Some(super::first_live::since_process_start());
+                break;
+            }
         }
     }
     drop(term);
+    drop(_restore);
+    if let Some(ms) = live_after {
+        match ms {
+            Some(ms) => eprintln!("first live frame after {ms} ms"),
+            None => eprintln!("first live frame (no /proc to time it)"),
+        }
+    }
     Ok(())
 }
 
