@@ -57,6 +57,8 @@ have tmux || need+=(tmux)
 have curl || need+=(curl)
 # procps: the kill(1) binary the tests run (the shell builtin is not enough).
 [ -x /usr/bin/kill ] || [ -x /bin/kill ] || need+=(procps)
+# time: /usr/bin/time, for scripts/bench's memory figure.
+[ -x /usr/bin/time ] || need+=(time)
 # python3-venv: python3 with venv and ensurepip, for the moto peer.
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 [ ${#need[@]} -eq 0 ] || { say "installing ${need[*]}"; apt_install "${need[@]}"; }
@@ -68,3 +70,11 @@ done
 
 say "cargo test"
 cargo test "$@"
+
+# Benchmarks are not tests: build them (the dev profile, which reuses the
+# tests' build; `cargo bench` itself would add a release build of ~11
+# minutes), and run the whole-process script at a tiny size to prove it
+# works (its figures here mean nothing).
+say "benchmarks build; scripts/bench at a tiny size"
+cargo build --benches
+scripts/bench --regions 2 --runs 1 --bin target/debug/opsdeck
