@@ -122,3 +122,14 @@ fn fail(app: &mut AppState, text: String) {
     app.status = Some(Status { text, error: true });
     app.dirty = true;
 }
+
+/// A read-only console refuses `what` before any form: says so, true.
+fn refused_read_only(app: &mut AppState, what: &str) -> bool {
+    if app.read_only() {
+        fail(
+            app,
+            format!("read-only: {what} is refused (policy.read_only); nothing was changed"),
+        );
+    }
+    app.read_only()
+}

@@ -90,11 +90,7 @@ pub fn open_named(app: &mut AppState, action: Action, service: &str, region: &st
 
 fn open_for(app: &mut AppState, action: Action, t: Result<OpTarget, String>) -> Vec<Effect> {
     let what = action.name();
-    if app.read_only() {
-        fail(
-            app,
-            format!("read-only: {what} is refused (policy.read_only); nothing was changed"),
-        );
+    if super::refused_read_only(app, what) {
         return Vec::new();
     }
     let t = match t {

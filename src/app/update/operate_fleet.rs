@@ -66,11 +66,7 @@ fn open_for(
     sel: Result<(String, Option<String>), String>,
 ) -> Vec<Effect> {
     let what = action.name();
-    if app.read_only() {
-        fail(
-            app,
-            format!("read-only: {what} is refused (policy.read_only); nothing was changed"),
-        );
+    if super::refused_read_only(app, what) {
         return Vec::new();
     }
     let (region, service) = match sel {
