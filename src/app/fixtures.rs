@@ -303,7 +303,20 @@ pub fn updates() -> Vec<Update> {
                 count: 14,
             }));
         }
+        // ExternalDNS weights: eu-west-1 (degraded) partly drained.
+        let routing = SERVICES
+            .iter()
+            .map(|svc| {
+                KubeRow::Routing(RoutingRow {
+                    namespace: ns(),
+                    name: svc.to_string(),
+                    set_identifier: Some(region.to_string()),
+                    weight: Some(if *region == "eu-west-1" { 40 } else { 100 }),
+                })
+            })
+            .collect();
         for (kind, rows) in [
+            (KubeKind::Routing, routing),
             (KubeKind::Deployment, deployments),
             (KubeKind::ReplicaSet, replicasets),
             (KubeKind::Pod, pods),

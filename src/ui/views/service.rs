@@ -40,6 +40,18 @@ fn replicasets<'a>(app: &'a AppState, region: &str, c: &ServiceCell) -> Vec<&'a 
     v
 }
 
+/// The region's traffic weight of the service (ExternalDNS weighted
+/// records: the annotation on its Service), as the watch last saw it.
+fn weight(app: &AppState, region: &str, c: &ServiceCell, service: &str) -> Option<u32> {
+    let svc = app.config.services.iter().find(|s| s.name == service)?;
+    let key = (c.namespace.clone(), svc.traffic.k8s_service.clone());
+    lists::region_data(app, region)?
+        .clusters
+        .values()
+        .find_map(|cl| cl.routing.get(&key))?
+        .weight
+}
+
 fn condition(d: &DeploymentRow) -> String {
     let mut parts = Vec::new();
     if d.paused {
@@ -65,6 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, service: &str, look: 
     let header = Row::new([
         "region",
         "health",
+        "weight",
         "rev",
         "ready",
         "upd",
@@ -76,11 +89,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, service: &str, look: 
     let widths = [
         Constraint::Length(13),
         Constraint::Length(10),
+        Constraint::Length(6),
         Constraint::Length(4),
         Constraint::Length(6),
         Constraint::Length(4),
         Constraint::Length(5),
-        Constraint::Length(24),
+        Constraint::Length(18),
         Constraint::Min(6),
     ];
     table::draw(
@@ -112,6 +126,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, service: &str, look: 
                         Cell::from(Span::styled(
                             format!("{} {}", look.mark(h), h.label()),
                             look.health(h),
+                        )),
+                        Cell::from(format::opt(
+                            cell.and_then(|c| weight(app, &r.name, c, service)),
+                            |w| w.to_string(),
                         )),
                         Cell::from(format::opt(d.and_then(|d| d.revision), |v| v.to_string())),
                         Cell::from(
