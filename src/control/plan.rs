@@ -4,6 +4,7 @@
 
 mod deploy;
 mod estimate;
+mod failback;
 mod failover;
 mod preview;
 mod restart;
@@ -161,7 +162,7 @@ pub async fn plan(ctx: &Ctx, op: &Operation) -> Result<Plan, ControlError> {
             scale_down,
             allow_shortfall,
         } => failover::plan(ctx, services, from, to, *scale_down, *allow_shortfall).await?,
-        Operation::Failback { services, to } => failover::failback(ctx, services, to).await?,
+        Operation::Failback { services, to } => failback::failback(ctx, services, to).await?,
     };
     for (i, s) in plan.steps.iter_mut().enumerate() {
         s.index = i;
