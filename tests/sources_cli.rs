@@ -195,6 +195,21 @@ fn only_kubernetes_unreachable(doc: &Value) {
     }
 }
 
+/// Only sources of `kinds`, each fresh: the command read nothing else (the
+/// unreachable clusters included).
+fn only_sources_of(doc: &Value, kinds: &[&str]) {
+    let all = sources(doc);
+    assert!(!all.is_empty(), "no sources");
+    for s in all {
+        assert!(
+            kinds.contains(&s["kind"].as_str().unwrap_or("")),
+            "a {} source was read: {s}",
+            s["kind"]
+        );
+        assert_eq!(s["stale"], false, "{s}");
+    }
+}
+
 async fn sim_query(f: &Fleet, q: &str) -> Option<f64> {
     let v: Value = peers::client()
         .post(format!("{}/api/v1/query", f.prom))
@@ -220,10 +235,12 @@ async fn read_commands_against_the_telemetry_simulator() {
     let c = peers::client();
 
     // alerts: the simulator's firing alerts, once each.
+    // `alerts` reads Alertmanager only: the unreachable clusters are not
+    // contacted, so it succeeds.
     let (code, out, err, _) = run(&f, &["alerts", "-o", "json"]).await;
-    assert_eq!(code, 5, "{out}{err}");
+    assert_eq!(code, 0, "{out}{err}");
     let doc = common::document(&out, "Alerts");
-    only_kubernetes_unreachable(&doc);
+    only_sources_of(&doc, &["alertmanager"]);
     let sim_alerts: Value = c
         .get(format!("{}/api/v2/alerts", f.am))
         .send()
@@ -267,9 +284,9 @@ async fn read_commands_against_the_telemetry_simulator() {
         &["costs", "--by", "region", "--days", "7", "-o", "json"],
     )
     .await;
-    assert_eq!(code, 5, "{out}{err}");
+    assert_eq!(code, 0, "{out}{err}");
     let doc = common::document(&out, "Costs");
-    only_kubernetes_unreachable(&doc);
+    only_sources_of(&doc, &["billing"]);
     assert_eq!(doc["by"], "region");
     assert_eq!(doc["days"], 7);
     let got: BTreeMap<String, f64> = doc["groups"]
