@@ -162,10 +162,25 @@ fn a_hang_up_does_not_stop_an_operation_started_from_the_console() {
         first_row(s, "checkout").contains("/")
     });
     // Roll checkout back in us-east-1: a rollout, then a 60 s SLO check.
+    // The ReplicaSet watch may list after the deployments: until it has,
+    // the form says so and is closed and opened again.
     tmux.keys(&["Down", "R"]);
-    tmux.wait_for("the revision picker", Duration::from_secs(10), |s| {
-        s.contains("Roll back checkout in us-east-1") && s.contains("> rev")
-    });
+    let start = Instant::now();
+    loop {
+        let s = tmux.wait_for("the rollback form", Duration::from_secs(10), |s| {
+            s.contains("Roll back checkout in us-east-1")
+        });
+        if s.contains("> rev") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no revision to pick after a minute: {s}"
+        );
+        tmux.keys(&["Escape"]);
+        std::thread::sleep(Duration::from_secs(1));
+        tmux.keys(&["R"]);
+    }
     tmux.keys(&["Enter"]);
     tmux.wait_for("the plan preview", Duration::from_secs(30), |s| {
         s.contains("Type checkout to proceed")
