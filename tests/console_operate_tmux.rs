@@ -52,6 +52,26 @@ fn wait_until<T>(what: &str, limit: Duration, f: impl Fn() -> Option<T>) -> T {
     }
 }
 
+/// One console test at a time: each runs a simulated fleet, a console and
+/// a detached operation process, too much for two cores three times over.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What the operation processes wrote (for a failure's message).
+fn operation_logs(data: &Path) -> String {
+    let dir = data.join("operation-logs");
+    let mut out = String::new();
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        out.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+    }
+    out
+}
+
 fn alive(pid: u64) -> bool {
     std::fs::read(format!("/proc/{pid}/cmdline"))
         .map(|c| String::from_utf8_lossy(&c).contains("opsdeck"))
@@ -68,6 +88,7 @@ fn first_row<'a>(screen: &'a str, service: &str) -> &'a str {
 
 #[test]
 fn scale_through_the_console_reaches_the_cluster_and_the_screen() {
+    let _one = one_at_a_time();
     let tmux = Tmux::new("scale");
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -148,6 +169,7 @@ fn scale_through_the_console_reaches_the_cluster_and_the_screen() {
 
 #[test]
 fn a_hang_up_does_not_stop_an_operation_started_from_the_console() {
+    let _one = one_at_a_time();
     let sim = ops_support::sim("10");
     let data = sim.data();
     let bin = env!("CARGO_BIN_EXE_opsdeck");
@@ -187,15 +209,22 @@ fn a_hang_up_does_not_stop_an_operation_started_from_the_console() {
     });
     tmux.text("checkout");
     tmux.keys(&["Enter"]);
-    let started = wait_until(
-        "the journal's started record",
-        Duration::from_secs(30),
-        || {
-            journal(&data)
-                .into_iter()
-                .find(|r| r["record"] == "started")
-        },
-    );
+    let start = Instant::now();
+    let started = loop {
+        if let Some(r) = journal(&data)
+            .into_iter()
+            .find(|r| r["record"] == "started")
+        {
+            break r;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "no journal after 90 s; screen:\n{}\noperation log:\n{}",
+            tmux.screen(),
+            operation_logs(&data)
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
     let pid = started["pid"].as_u64().unwrap();
     assert!(alive(pid), "the operation process runs");
 
@@ -240,6 +269,7 @@ fn a_hang_up_does_not_stop_an_operation_started_from_the_console() {
 
 #[test]
 fn an_unfinished_operation_is_resumed_from_the_console_then_aborted() {
+    let _one = one_at_a_time();
     let sim = ops_support::sim("10");
     let data = sim.data();
     // A rollback from the CLI, killed -9 during its SLO verification.
