@@ -433,6 +433,11 @@ fn a_mild_regression_after_the_change_fails_the_baseline_comparison_and_rolls_ba
     assert_eq!(p95["relativeToLevel"], true);
     assert!(p95["canaryChange"].as_f64().unwrap() > 1.1, "{p95}");
     assert!(p95["baselineChange"].as_f64().unwrap() < 1.1, "{p95}");
+    let wander = p95["wanderBefore"].as_f64().unwrap();
+    assert!(
+        wander > 0.0 && wander < 0.1,
+        "p95 wandered a little before: {p95}"
+    );
 }
 
 #[test]

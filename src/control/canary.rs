@@ -6,7 +6,9 @@
 //! by more than the margin at the configured confidence. Regions differ on
 //! the same version, so (2) compares each sample relative to its region's
 //! own level before the deploy (`level`) when every region has one: how far
-//! the canary moved against how far the baseline moved. Too few samples:
+//! the canary moved against how far the baseline moved, and a move within
+//! how far the regions wandered in the ten minutes before (their noise) is
+//! not held against the release. Too few samples:
 //! the window is extended once, then the gate fails closed.
 
 use std::time::{Duration, Instant};
@@ -46,15 +48,32 @@ struct Signal {
     canary: Vec<f64>,
     base: Vec<f64>,
     levels: Option<Vec<(String, f64)>>,
+    /// The largest wander of the compared regions around their levels
+    /// before the deploy: a move within it is noise (0 without levels).
+    wander: f64,
     canary_rel: Vec<f64>,
     base_rel: Vec<f64>,
 }
 
 impl Signal {
-    fn new(spec: &Spec<'_>, pick: fn(&RegionLevel) -> Option<f64>) -> Self {
+    fn new(
+        spec: &Spec<'_>,
+        pick: fn(&RegionLevel) -> Option<f64>,
+        wander: fn(&RegionLevel) -> Option<f64>,
+    ) -> Self {
         let regions: Vec<&String> = spec.canary.iter().chain(spec.baseline).collect();
+        let levels = level::normalizer(spec.reference, &regions, pick);
+        let wander = levels.as_ref().map_or(0.0, |_| {
+            spec.reference
+                .iter()
+                .filter(|l| regions.contains(&&l.region))
+                .filter_map(wander)
+                .filter(|w| w.is_finite())
+                .fold(0.0, f64::max)
+        });
         Self {
-            levels: level::normalizer(spec.reference, &regions, pick),
+            levels,
+            wander,
             ..Self::default()
         }
     }
@@ -120,8 +139,8 @@ async fn sample(
 
 pub async fn gate(ctx: &Ctx, spec: &Spec<'_>, cancel: &CancellationToken) -> Verdict {
     let mut s = Samples {
-        err: Signal::new(spec, |l| l.error_ratio),
-        p95: Signal::new(spec, |l| l.p95_seconds),
+        err: Signal::new(spec, |l| l.error_ratio, |l| l.error_wander),
+        p95: Signal::new(spec, |l| l.p95_seconds, |l| l.p95_wander),
     };
     let mut extended = false;
     let mut deadline = Instant::now() + spec.window;
@@ -179,7 +198,7 @@ fn values(spec: &Spec<'_>, s: &Samples, verdict: &str) -> Value {
     let cmp = |sig: &Signal| {
         let (c, b) = sig.compared();
         json!({"canaryMedian": median(&sig.canary), "baselineMedian": median(&sig.base),
-               "relativeToLevel": sig.levels.is_some(),
+               "relativeToLevel": sig.levels.is_some(), "wanderBefore": sig.wander,
                "canaryChange": sig.levels.as_ref().and(median(c)),
                "baselineChange": sig.levels.as_ref().and(median(b)),
                "p": mann_whitney_greater(c, b).map(|r| r.0), "u": mann_whitney_greater(c, b).map(|r| r.1),
@@ -219,14 +238,19 @@ fn judge(spec: &Spec<'_>, s: &Samples) -> Verdict {
         else {
             continue;
         };
-        if p < alpha && mc > mb * (1.0 + spec.margin) {
+        if p < alpha && mc > mb * (1.0 + spec.margin + sig.wander) {
             let u = if unit == 100.0 { "%" } else { " ms" };
             let (raw_c, raw_b) = (
                 median(&sig.canary).unwrap_or(f64::NAN) * unit,
                 median(&sig.base).unwrap_or(f64::NAN) * unit,
             );
+            let wander = if sig.wander > 0.0 {
+                format!(" + {:.0}% its usual wander", sig.wander * 100.0)
+            } else {
+                String::new()
+            };
             let test = format!(
-                "Mann-Whitney p = {p:.4} < {alpha:.2}, margin {:.0}%",
+                "Mann-Whitney p = {p:.4} < {alpha:.2}, margin {:.0}%{wander}",
                 spec.margin * 100.0
             );
             bad.push(if sig.levels.is_some() {
@@ -262,5 +286,69 @@ fn judge(spec: &Spec<'_>, s: &Samples) -> Verdict {
             message: bad.join("; "),
             values: values(spec, s, "fail"),
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn level(region: &str, wander: f64) -> RegionLevel {
+        RegionLevel {
+            region: region.into(),
+            error_ratio: Some(0.001),
+            p95_seconds: None,
+            error_wander: Some(wander),
+            p95_wander: None,
+        }
+    }
+
+    /// The canary's error ratio `moved` (1.3 = +30%) from its level of
+    /// 0.1%, the baseline's stayed, with eight samples each.
+    fn verdict(moved: f64, wander: f64) -> Verdict {
+        let (canary, baseline) = (["c".to_string()], ["b".to_string()]);
+        let reference = [level("c", wander), level("b", wander)];
+        let spec = Spec {
+            service: "s",
+            canary: &canary,
+            baseline: &baseline,
+            window: Duration::from_secs(1),
+            interval: Duration::from_secs(1),
+            confidence: 0.95,
+            margin: 0.1,
+            max_error_ratio: 0.01,
+            max_p95: 1.0,
+            reference: &reference,
+        };
+        let mut s = Samples {
+            err: Signal::new(&spec, |l| l.error_ratio, |l| l.error_wander),
+            p95: Signal::new(&spec, |l| l.p95_seconds, |l| l.p95_wander),
+        };
+        for i in 0..8 {
+            let jitter = 1.0 + 0.001 * f64::from(i);
+            s.err.push("c", true, Some(0.001 * moved * jitter));
+            s.err.push("b", false, Some(0.001 * jitter));
+        }
+        judge(&spec, &s)
+    }
+
+    #[test]
+    fn a_move_within_the_regions_usual_wander_passes() {
+        // +16% is beyond the 10% margin but within a 15% wander.
+        assert!(!verdict(1.16, 0.0).passed);
+        assert!(verdict(1.16, 0.15).passed);
+    }
+
+    #[test]
+    fn a_move_beyond_margin_and_wander_fails_and_says_both() {
+        let v = verdict(1.4, 0.15);
+        assert!(!v.passed);
+        assert!(
+            v.message.contains("margin 10% + 15% its usual wander"),
+            "{}",
+            v.message
+        );
+        assert_eq!(v.values["errorRatio"]["wanderBefore"], 0.15);
     }
 }

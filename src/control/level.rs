@@ -56,8 +56,13 @@ pub fn queries(ctx: &Ctx, region: &str, service: &str) -> Result<Queries, String
     })
 }
 
-/// The median of one query over the lookback (None: no data).
-async fn median_of(q: &Queries, query: &Option<String>, end: i64) -> Result<Option<f64>, String> {
+/// The median of one query over the lookback and how far the values
+/// wandered from it (None: no data).
+async fn level_of(
+    q: &Queries,
+    query: &Option<String>,
+    end: i64,
+) -> Result<Option<(f64, f64)>, String> {
     let Some(query) = query else { return Ok(None) };
     let points = crate::sources::prometheus::range_values(
         &q.client,
@@ -69,7 +74,19 @@ async fn median_of(q: &Queries, query: &Option<String>, end: i64) -> Result<Opti
     )
     .await?;
     let values: Vec<f64> = points.into_iter().map(|(_, v)| v).collect();
-    Ok(median(&values))
+    Ok(median(&values).map(|m| (m, wander(&values, m))))
+}
+
+/// The largest |v / level − 1| of `values` (0 when the level is not positive).
+pub fn wander(values: &[f64], level: f64) -> f64 {
+    if level <= 0.0 || !level.is_finite() {
+        return 0.0;
+    }
+    values
+        .iter()
+        .filter(|v| v.is_finite())
+        .map(|v| (v / level - 1.0).abs())
+        .fold(0.0, f64::max)
 }
 
 /// Each region's level over the last ten minutes; a region whose level
@@ -82,12 +99,14 @@ pub async fn before(
     let end = jiff::Timestamp::now().as_second();
     let reads = regions.iter().map(|r| async move {
         let q = queries(ctx, r, service)?;
-        let error_ratio = median_of(&q, &q.error_ratio, end).await?;
-        let p95_seconds = median_of(&q, &q.p95_latency, end).await?;
+        let error = level_of(&q, &q.error_ratio, end).await?;
+        let p95 = level_of(&q, &q.p95_latency, end).await?;
         Ok::<_, String>(RegionLevel {
             region: r.clone(),
-            error_ratio,
-            p95_seconds,
+            error_ratio: error.map(|l| l.0),
+            p95_seconds: p95.map(|l| l.0),
+            error_wander: error.map(|l| l.1),
+            p95_wander: p95.map(|l| l.1),
         })
     });
     let mut levels = Vec::new();
@@ -134,6 +153,8 @@ mod tests {
             region: region.into(),
             error_ratio: e,
             p95_seconds: Some(0.2),
+            error_wander: None,
+            p95_wander: None,
         }
     }
 
@@ -149,5 +170,13 @@ mod tests {
         assert_eq!(normalizer(&zero, &[&a, &b], |l| l.error_ratio), None);
         let missing = [level("b", Some(0.02))];
         assert_eq!(normalizer(&missing, &[&a, &b], |l| l.error_ratio), None);
+    }
+
+    #[test]
+    fn wander_is_the_largest_relative_distance_from_the_level() {
+        // 0.8 and 1.15 around 1.0: the low one is 20% off.
+        let w = wander(&[1.0, 0.8, 1.15, f64::NAN], 1.0);
+        assert!((w - 0.2).abs() < 1e-12, "{w}");
+        assert_eq!(wander(&[1.0, 2.0], 0.0), 0.0);
     }
 }

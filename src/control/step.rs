@@ -7,13 +7,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A region's median error ratio and p95 over a period, the level a
-/// canary gate measures that region's change against.
+/// canary gate measures that region's change against, and how far each
+/// wandered from it in that period (largest |value / level − 1|): a move
+/// no larger than that is the region's usual noise, not the release.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegionLevel {
     pub region: String,
     pub error_ratio: Option<f64>,
     pub p95_seconds: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_wander: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p95_wander: Option<f64>,
 }
 
 /// The Kubernetes object a step reads and changes.
