@@ -1,5 +1,6 @@
 //! End to end under tmux: a whole region failed over from the console of
-//! `opsdeck demo` in three keys and the typed region name, then failed
+//! `opsdeck demo` in six keystrokes from launch (F, Enter, the region's
+//! short name `us-` typed, Enter), then failed
 //! back — proved by the weights kubectl reads from every region's Services
 //! and by the journal the detached operation process wrote.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -64,18 +65,28 @@ fn a_region_fails_over_and_back_from_the_console() {
         assert_eq!(weight(&kc, "us-east-1", s), "100", "{s} before");
     }
 
-    // Launch → the first row is us-east-1's header: F, Enter, the name, Enter.
+    // Launch → the first row is us-east-1's header: F, Enter, the short
+    // name, Enter. Every keystroke from launch is counted.
+    let mut keystrokes = 0;
     tmux.keys(&["F"]);
+    keystrokes += 1;
     tmux.wait_for("the failover form", Duration::from_secs(10), |s| {
         s.contains("Fail over us-east-1") && s.contains("every service of the region")
     });
     tmux.keys(&["Enter"]);
+    keystrokes += 1;
     let preview = tmux.wait_for("the plan preview", Duration::from_secs(60), |s| {
-        s.contains("Type us-east-1 to proceed")
+        s.contains("Type us-east-1 (or us-) to proceed")
     });
     assert!(preview.contains("estimated time ~"), "{preview}");
-    tmux.text("us-east-1");
+    tmux.text("us-");
+    keystrokes += "us-".chars().count();
     tmux.keys(&["Enter"]);
+    keystrokes += 1;
+    assert!(
+        keystrokes <= 8,
+        "a whole-region failover took {keystrokes} keystrokes"
+    );
     tmux.wait_for("the operation to start", Duration::from_secs(10), |s| {
         s.contains("started fail every service over from us-east-1")
     });
@@ -104,8 +115,9 @@ fn a_region_fails_over_and_back_from_the_console() {
     });
     tmux.keys(&["B"]);
     tmux.wait_for("the failback preview", Duration::from_secs(60), |s| {
-        s.contains("Type us-east-1 to proceed")
+        s.contains("Type us-east-1 (or us-) to proceed")
     });
+    // The whole name confirms too.
     tmux.text("us-east-1");
     tmux.keys(&["Enter"]);
     wait_until("us-east-1 restored", Duration::from_secs(180), || {

@@ -135,7 +135,7 @@ fn scale_through_the_console_reaches_the_cluster_and_the_screen() {
     tmux.keys(&["Enter"]);
     // us-east-1 is production: the policy asks for the service's name.
     let preview = tmux.wait_for("the plan preview", Duration::from_secs(30), |s| {
-        s.contains("Type catalog to proceed")
+        s.contains("Type catalog (or cat) to proceed")
     });
     assert!(preview.contains("server dry run: accepted"), "{preview}");
     assert!(preview.contains("-> 7"), "{preview}");
@@ -205,7 +205,7 @@ fn a_hang_up_does_not_stop_an_operation_started_from_the_console() {
     }
     tmux.keys(&["Enter"]);
     tmux.wait_for("the plan preview", Duration::from_secs(30), |s| {
-        s.contains("Type checkout to proceed")
+        s.contains("Type checkout (or che) to proceed")
     });
     tmux.text("checkout");
     tmux.keys(&["Enter"]);

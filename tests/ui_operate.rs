@@ -126,22 +126,26 @@ fn no_on_the_preview_changes_nothing() {
 }
 
 #[test]
-fn typed_confirmation_needs_the_exact_name() {
+fn typed_confirmation_needs_the_name_or_its_short_form() {
     let mut app = on_checkout_eu();
     press(&mut app, "S enter");
     planned(&mut app, 1, ready(true));
     let screen = render(&app, 80, 24);
     assert!(
-        screen.contains("Type checkout to proceed (it changes a production region)"),
+        screen.contains("Type checkout (or che) to proceed (it changes a production region)"),
         "{screen}"
     );
     // `y` is typed text here, not a yes.
     assert!(press(&mut app, "y").is_empty());
     press(&mut app, "backspace");
-    type_text(&mut app, "checkou");
+    // Too short to name it, then not its name.
+    type_text(&mut app, "ch");
     assert!(press(&mut app, "enter").is_empty());
-    assert!(render(&app, 80, 24).contains("type checkout exactly to go on"));
-    type_text(&mut app, "t");
+    assert!(render(&app, 80, 24).contains("type checkout (or che) exactly to go on"));
+    type_text(&mut app, "x");
+    assert!(press(&mut app, "enter").is_empty());
+    press(&mut app, "backspace");
+    type_text(&mut app, "e");
     let effects = press(&mut app, "enter");
     // The operation the plan was made for.
     assert_eq!(start_of(&effects), Some(&OpCommand::Run(ops::scale_op(5))));

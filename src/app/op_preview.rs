@@ -28,7 +28,14 @@ pub enum PlanOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
     YesNo,
-    Typed { name: String, why: String },
+    /// Type `name`, or `short` (see `control::plan::Confirmation`);
+    /// `prompt` says both.
+    Typed {
+        name: String,
+        short: String,
+        prompt: String,
+        why: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -166,8 +173,10 @@ fn from_plan(
         warnings: plan.warnings.clone(),
         confirm: match &plan.confirmation {
             Confirmation::YesNo => Confirm::YesNo,
-            Confirmation::TypedName { name, why } => Confirm::Typed {
+            Confirmation::TypedName { name, short, why } => Confirm::Typed {
                 name: name.clone(),
+                short: short.clone(),
+                prompt: Confirmation::typed_prompt(name, short),
                 why: why.clone(),
             },
         },

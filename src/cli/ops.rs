@@ -345,11 +345,11 @@ fn confirm(plan: &Plan, yes: bool) -> Result<(), Refusal> {
             message: "no terminal to confirm on: pass --yes to run without a question".into(),
         });
     }
-    let (question, expect) = match &plan.confirmation {
-        Confirmation::YesNo => ("Proceed? [y/N] ".to_string(), None),
-        Confirmation::TypedName { name, why } => (
-            format!("Type {name} to proceed ({why}): "),
-            Some(name.clone()),
+    let question = match &plan.confirmation {
+        Confirmation::YesNo => "Proceed? [y/N] ".to_string(),
+        Confirmation::TypedName { name, short, why } => format!(
+            "Type {} to proceed ({why}): ",
+            Confirmation::typed_prompt(name, short)
         ),
     };
     eprint!("{question}");
@@ -357,9 +357,9 @@ fn confirm(plan: &Plan, yes: bool) -> Result<(), Refusal> {
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);
     let answer = line.trim();
-    let ok = match expect {
-        Some(name) => answer == name,
-        None => matches!(answer, "y" | "Y" | "yes"),
+    let ok = match &plan.confirmation {
+        Confirmation::TypedName { .. } => plan.confirmation.accepts_typed(answer),
+        Confirmation::YesNo => matches!(answer, "y" | "Y" | "yes"),
     };
     if ok {
         Ok(())

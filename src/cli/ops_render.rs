@@ -101,8 +101,9 @@ pub fn plan(
     }
     match &p.confirmation {
         Confirmation::YesNo => {}
-        Confirmation::TypedName { name, why } => {
-            let _ = writeln!(s, "  confirmation: type {name} ({why})");
+        Confirmation::TypedName { name, short, why } => {
+            let what = Confirmation::typed_prompt(name, short);
+            let _ = writeln!(s, "  confirmation: type {what} ({why})");
         }
     }
     if let Some(r) = refusal {

@@ -39,9 +39,55 @@ pub fn ha_members(ctx: &Ctx, ha: &str) -> Vec<crate::sources::alertmanager::Memb
 pub enum Confirmation {
     /// A y/n question.
     YesNo,
-    /// Type `name` (the service or region) to go on; `why` says which rule.
+    /// Type `name` (the service or region) to go on, or `short`: its
+    /// shortest prefix of at least three characters that starts no other
+    /// region or service name, so a whole-region failover at 3 a.m. is a
+    /// few keys and still names its target. `why` says which rule.
     #[serde(rename_all = "camelCase")]
-    TypedName { name: String, why: String },
+    TypedName {
+        name: String,
+        #[serde(default)]
+        short: String,
+        why: String,
+    },
+}
+
+impl Confirmation {
+    /// Whether `typed` is the confirmation asked for (y/n is asked elsewhere).
+    pub fn accepts_typed(&self, typed: &str) -> bool {
+        match self {
+            Self::YesNo => false,
+            Self::TypedName { name, short, .. } => typed_confirms(name, short, typed),
+        }
+    }
+
+    /// "us-east-1 (or us-e)", or the name alone when it is its own shortest form.
+    pub fn typed_prompt(name: &str, short: &str) -> String {
+        if short.is_empty() || short == name {
+            name.to_string()
+        } else {
+            format!("{name} (or {short})")
+        }
+    }
+}
+
+/// Whether `typed` confirms `name`: the whole name, or a prefix of it at
+/// least as long as its short form.
+pub fn typed_confirms(name: &str, short: &str, typed: &str) -> bool {
+    typed == name || (!short.is_empty() && typed.len() >= short.len() && name.starts_with(typed))
+}
+
+/// The shortest prefix of `name`, at least three characters, that starts
+/// none of `others` (the whole name when every shorter prefix does).
+pub fn short_name<'a>(name: &str, others: impl Iterator<Item = &'a str> + Clone) -> String {
+    let chars: Vec<(usize, char)> = name.char_indices().collect();
+    for n in 3..chars.len() {
+        let prefix = &name[..chars[n].0];
+        if !others.clone().any(|o| o != name && o.starts_with(prefix)) {
+            return prefix.to_string();
+        }
+    }
+    name.to_string()
 }
 
 /// One region's figures in the preview.
@@ -197,8 +243,50 @@ pub fn confirmation(ctx: &Ctx, plan: &Plan) -> Confirmation {
     } else {
         None
     };
+    let others = ctx
+        .cfg
+        .regions
+        .iter()
+        .map(|r| r.name.as_str())
+        .chain(ctx.cfg.services.iter().map(|s| s.name.as_str()));
     match why {
-        Some(why) => Confirmation::TypedName { name, why },
+        Some(why) => Confirmation::TypedName {
+            short: short_name(&name, others),
+            name,
+            why,
+        },
         None => Confirmation::YesNo,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_short_name_is_the_first_prefix_no_other_name_starts() {
+        let fleet = ["us-east-1", "us-west-2", "eu-west-1", "eastus", "checkout"];
+        let short = |n: &str| short_name(n, fleet.iter().copied());
+        assert_eq!(short("us-east-1"), "us-e");
+        assert_eq!(short("eastus"), "eas");
+        assert_eq!(short("eu-west-1"), "eu-");
+        // A name that starts another keeps its whole self.
+        let nested = ["api", "api-v2"];
+        assert_eq!(short_name("api", nested.iter().copied()), "api");
+        assert_eq!(short_name("api-v2", nested.iter().copied()), "api-");
+    }
+
+    #[test]
+    fn typed_confirmation_takes_the_name_or_its_short_form_only() {
+        let c = Confirmation::TypedName {
+            name: "us-east-1".into(),
+            short: "us-e".into(),
+            why: "production".into(),
+        };
+        assert!(c.accepts_typed("us-east-1") && c.accepts_typed("us-e"));
+        assert!(c.accepts_typed("us-eas"), "more of the name is fine");
+        assert!(!c.accepts_typed("us-") && !c.accepts_typed("us-ex") && !c.accepts_typed(""));
+        assert!(!c.accepts_typed("us-east-10"));
+        assert!(!Confirmation::YesNo.accepts_typed("y"));
     }
 }

@@ -251,15 +251,24 @@ pub fn preview_key(app: &mut AppState, chord: KeyChord, mut st: PreviewState) ->
                 Vec::new()
             }
         },
-        Confirm::Typed { name, .. } => {
+        Confirm::Typed {
+            name,
+            short,
+            prompt,
+            ..
+        } => {
             match popup_action(app, Context::Popup, chord) {
                 Some(Action::Cancel) => {
                     info(app, "not confirmed: nothing was changed".into());
                     return Vec::new();
                 }
-                Some(Action::Confirm) if st.typed == name => return start(app, st.operation),
+                Some(Action::Confirm)
+                    if crate::control::plan::typed_confirms(&name, &short, &st.typed) =>
+                {
+                    return start(app, st.operation);
+                }
                 Some(Action::Confirm) => {
-                    st.error = Some(format!("type {name} exactly to go on"));
+                    st.error = Some(format!("type {prompt} exactly to go on"));
                 }
                 _ => {
                     if input::edit(&mut st.typed, chord) {

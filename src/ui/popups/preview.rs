@@ -82,9 +82,9 @@ pub fn lines(app: &AppState, st: &PreviewState, look: &Look) -> Vec<Line<'static
             ));
             out.push(Line::from(spans));
         }
-        Confirm::Typed { name, why } => {
+        Confirm::Typed { prompt, why, .. } => {
             out.push(Line::styled(
-                format!("Type {} to proceed ({})", clean(name), clean(why)),
+                format!("Type {} to proceed ({})", clean(prompt), clean(why)),
                 look.warn(),
             ));
             out.push(Line::from(vec![
