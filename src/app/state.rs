@@ -195,7 +195,7 @@ pub enum Overlay {
         summary: String,
     },
     /// The plan, its guards and dry run, and the confirmation it needs.
-    Preview(PreviewState),
+    Preview(Box<PreviewState>),
     /// A yes/no question before something changes.
     Ask(Question),
 }

@@ -195,12 +195,12 @@ pub fn on_planned(app: &mut AppState, id: u64, outcome: PlanOutcome) {
         _ => return,
     };
     let preview = Preview::build(&operation, &outcome);
-    app.overlay = Some(Overlay::Preview(PreviewState {
+    app.overlay = Some(Overlay::Preview(Box::new(PreviewState {
         operation,
         preview,
         typed: String::new(),
         error: None,
-    }));
+    })));
     app.dirty = true;
 }
 
@@ -229,7 +229,7 @@ fn start(app: &mut AppState, op: Operation) -> Vec<Effect> {
     vec![Effect::StartOperation(OpCommand::Run(op))]
 }
 
-pub fn preview_key(app: &mut AppState, chord: KeyChord, mut st: PreviewState) -> Vec<Effect> {
+pub fn preview_key(app: &mut AppState, chord: KeyChord, mut st: Box<PreviewState>) -> Vec<Effect> {
     if !st.preview.runnable() {
         match app.keymap.action(Context::Confirm, chord) {
             Some(Action::Confirm | Action::Cancel) => {
