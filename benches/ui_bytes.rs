@@ -104,6 +104,7 @@ fn main() {
     run("fleet view", &mut app, &theme);
     let mut app = fixtures::app(false);
     app.stack.push(View::Service("payments".into()));
+    app.derive();
     run("service view", &mut app, &theme);
     let mut app = fixtures::app(true);
     run("fleet view --ascii", &mut app, &theme);

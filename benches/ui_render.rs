@@ -55,6 +55,7 @@ fn main() {
     app.stack.push(View::Region("eu-west-1".into()));
     // As update() does after every message: count once, not per frame.
     app.count_pods();
+    app.derive();
     let theme = fixtures::theme("default");
     // many_pods replaces the region's pods: exactly PODS of them.
     println!("region view, {PODS} pods, 200x60, {FRAMES} frames");
@@ -70,6 +71,7 @@ fn main() {
     app.sel.region = 0;
     app.filter.text = "-000".into();
     app.count_pods();
+    app.derive();
     let matching = PODS / 100;
     measure(
         "filtered (1 in 100 match)",

@@ -8,9 +8,11 @@
 
 pub mod clipboard;
 pub mod costs;
+pub mod derived;
 pub mod effect;
 pub mod executor;
 pub mod first_live;
+#[cfg(any(test, feature = "testing"))]
 pub mod fixtures;
 pub mod fuzzy;
 pub mod journal_follow;

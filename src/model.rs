@@ -5,6 +5,7 @@ pub mod alert;
 pub mod cost;
 pub mod health;
 pub mod kube;
+pub mod query;
 pub mod slo;
 pub mod snapshot;
 pub mod source;

@@ -59,6 +59,7 @@ fn alert_annotation_and_event_message_are_sanitised() {
         ]),
     );
     app.stack.push(View::Alerts);
+    app.derive();
     let text = screen_has_no_escape(&render_buffer(&app, "default", 160, 48));
     assert!(text.contains(CLEAN), "{text}");
     assert!(text.contains("lmth.exe"));
@@ -66,6 +67,7 @@ fn alert_annotation_and_event_message_are_sanitised() {
     app.stack.pop();
     app.stack.push(View::Region("eu-west-1".into()));
     app.sel.region_tab = RegionTab::Events;
+    app.derive();
     let text = screen_has_no_escape(&render_buffer(&app, "default", 160, 48));
     assert!(text.contains(CLEAN), "{text}");
     assert!(text.contains("Evil"));

@@ -44,6 +44,8 @@ fn in_view(ascii: bool, view: &str) -> AppState {
         }
         other => panic!("no view {other}"),
     }
+    // As update() does after every message.
+    app.derive();
     app
 }
 

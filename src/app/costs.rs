@@ -15,6 +15,8 @@ pub struct CostRow {
     /// `DAYS` daily amounts, oldest first, ending at the newest day with data.
     pub daily: Vec<f64>,
     pub total: f64,
+    /// Which of `daily` are anomalies (see [`anomalies`]).
+    pub anomalies: Vec<bool>,
 }
 
 impl CostRow {
@@ -61,6 +63,7 @@ pub fn groups(app: &AppState, group: CostGroup) -> Vec<CostRow> {
                     name: name.to_string(),
                     daily: vec![0.0; DAYS],
                     total: 0.0,
+                    anomalies: Vec::new(),
                 });
                 let last = rows.len() - 1;
                 &mut rows[last]
@@ -71,6 +74,9 @@ pub fn groups(app: &AppState, group: CostGroup) -> Vec<CostRow> {
     }
     rows.retain(|r| contains(&r.name, &app.filter.text));
     rows.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.name.cmp(&b.name)));
+    for r in &mut rows {
+        r.anomalies = anomalies(&r.daily);
+    }
     rows
 }
 
@@ -80,6 +86,7 @@ pub fn fleet_total(app: &AppState) -> CostRow {
         name: "fleet".into(),
         daily: vec![0.0; DAYS],
         total: 0.0,
+        anomalies: Vec::new(),
     };
     if let Some(start) = last_day(app).and_then(start_of_window) {
         for line in &app.fleet.costs {
@@ -89,6 +96,7 @@ pub fn fleet_total(app: &AppState) -> CostRow {
             }
         }
     }
+    total.anomalies = anomalies(&total.daily);
     total
 }
 

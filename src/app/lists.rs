@@ -1,26 +1,15 @@
-//! What each list of the console holds, in order, after the `/` filter.
-//! `update()` uses these for bounds and for "the selected object"; the UI
-//! draws the same rows. Big lists are iterators, so only the visible window
-//! is ever turned into rows.
-
-use std::cmp::Reverse;
+//! What each list of the console holds, in order, after the `/` filter,
+//! for `update()`: bounds, and "the selected object". The rows themselves
+//! are `model::query`'s, which the UI walks too; what takes computing is
+//! kept in the state by `derived`.
 
 use super::state::{AlertsTab, AppState, RegionTab, View};
 use crate::model::kube::*;
+use crate::model::query;
 use crate::model::state::{ClusterData, RegionData};
 use crate::model::{Alert, Silence};
 
-/// Case-insensitive substring test that does not allocate.
-pub fn contains(haystack: &str, needle: &str) -> bool {
-    if needle.is_empty() {
-        return true;
-    }
-    let n = needle.as_bytes();
-    haystack
-        .as_bytes()
-        .windows(n.len())
-        .any(|w| w.eq_ignore_ascii_case(n))
-}
+pub use crate::model::query::{contains, severity_rank};
 
 /// A row of the fleet view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,63 +43,26 @@ pub fn region_data<'a>(app: &'a AppState, region: &str) -> Option<&'a RegionData
     app.fleet.regions.get(region)
 }
 
-fn clusters<'a>(
-    app: &'a AppState,
-    region: &str,
-) -> impl Iterator<Item = (&'a str, &'a ClusterData)> {
-    region_data(app, region)
-        .into_iter()
-        .flat_map(|d| d.clusters.iter().map(|(c, d)| (c.as_str(), d)))
-}
-
 /// Pods of a region, cluster by cluster, by namespace and name.
 pub fn pods<'a>(app: &'a AppState, region: &str) -> impl Iterator<Item = (&'a str, &'a PodRow)> {
-    let f = app.filter.text.as_str();
-    clusters(app, region)
-        .flat_map(|(ctx, c)| c.pods.values().map(move |p| (ctx, p)))
-        .filter(move |(_, p)| {
-            f.is_empty()
-                || contains(&p.name, f)
-                || contains(&p.status, f)
-                || contains(&p.namespace, f)
-        })
+    query::pods(region_data(app, region), &app.filter.text)
 }
 
 pub fn deployments<'a>(app: &'a AppState, region: &str) -> Vec<(&'a str, &'a DeploymentRow)> {
-    let f = app.filter.text.as_str();
-    clusters(app, region)
-        .flat_map(|(ctx, c)| c.deployments.values().map(move |d| (ctx, d)))
-        .filter(|(_, d)| contains(&d.name, f) || contains(&d.namespace, f))
-        .collect()
+    query::deployments(region_data(app, region), &app.filter.text).collect()
 }
 
 pub fn nodes<'a>(app: &'a AppState, region: &str) -> Vec<(&'a str, &'a NodeRow)> {
-    let f = app.filter.text.as_str();
-    clusters(app, region)
-        .flat_map(|(ctx, c)| c.nodes.values().map(move |n| (ctx, n)))
-        .filter(|(_, n)| contains(&n.name, f) || n.zone.as_deref().is_some_and(|z| contains(z, f)))
-        .collect()
+    query::nodes(region_data(app, region), &app.filter.text).collect()
 }
 
 /// Events, newest first.
 pub fn events<'a>(app: &'a AppState, region: &str) -> Vec<(&'a str, &'a EventRow)> {
-    let f = app.filter.text.as_str();
-    let mut v: Vec<_> = clusters(app, region)
-        .flat_map(|(ctx, c)| c.events.iter().map(move |e| (ctx, e)))
-        .filter(|(_, e)| {
-            contains(&e.reason, f) || contains(&e.object, f) || contains(&e.message, f)
-        })
-        .collect();
-    v.sort_by_key(|(_, e)| Reverse(e.time));
-    v
+    query::events(region_data(app, region), &app.filter.text)
 }
 
 pub fn hpas<'a>(app: &'a AppState, region: &str) -> Vec<(&'a str, &'a HpaRow)> {
-    let f = app.filter.text.as_str();
-    clusters(app, region)
-        .flat_map(|(ctx, c)| c.hpas.values().map(move |h| (ctx, h)))
-        .filter(|(_, h)| contains(&h.name, f) || contains(&h.target, f))
-        .collect()
+    query::hpas(region_data(app, region), &app.filter.text).collect()
 }
 
 /// The configured contexts of a region, with their data if any.
@@ -118,13 +70,7 @@ pub fn region_clusters<'a>(
     app: &'a AppState,
     region: &str,
 ) -> Vec<(&'a str, Option<&'a ClusterData>)> {
-    let data = region_data(app, region);
-    app.region_specs
-        .iter()
-        .filter(|r| r.name == region)
-        .flat_map(|r| r.contexts.iter())
-        .map(|ctx| (ctx.as_str(), data.and_then(|d| d.clusters.get(ctx))))
-        .collect()
+    query::region_clusters(&app.region_specs, region_data(app, region), region)
 }
 
 /// Number of rows in a region tab.
@@ -132,9 +78,9 @@ pub fn region_count(app: &AppState, region: &str, tab: RegionTab) -> usize {
     match tab {
         RegionTab::Pods => match &app.pod_counts {
             Some(c) if c.region == region && c.filter == app.filter.text => c.matching,
-            _ if app.filter.text.is_empty() => {
-                clusters(app, region).map(|(_, c)| c.pods.len()).sum()
-            }
+            _ if app.filter.text.is_empty() => region_data(app, region)
+                .map(|d| d.clusters.values().map(|c| c.pods.len()).sum())
+                .unwrap_or(0),
             _ => pods(app, region).count(),
         },
         RegionTab::Deployments => deployments(app, region).len(),
@@ -145,55 +91,56 @@ pub fn region_count(app: &AppState, region: &str, tab: RegionTab) -> usize {
     }
 }
 
-/// Severity rank for grouping: critical, warning, info, then the rest.
-pub fn severity_rank(s: &str) -> u8 {
-    match s {
-        "critical" | "page" => 0,
-        "warning" | "warn" => 1,
-        "info" => 2,
-        _ => 3,
-    }
-}
-
 /// Alerts grouped by severity, region and service.
 pub fn alerts(app: &AppState) -> Vec<&Alert> {
+    alert_order(app)
+        .into_iter()
+        .filter_map(|i| app.fleet.alerts.get(i))
+        .collect()
+}
+
+/// Indices into `fleet.alerts` of the alerts matching the filter, grouped
+/// by severity, region and service.
+pub fn alert_order(app: &AppState) -> Vec<usize> {
     let f = app.filter.text.as_str();
-    let mut v: Vec<&Alert> = app
-        .fleet
-        .alerts
-        .iter()
-        .filter(|a| f.is_empty() || a.labels.values().any(|l| contains(l, f)))
+    let all = &app.fleet.alerts;
+    let mut v: Vec<usize> = (0..all.len())
+        .filter(|i| f.is_empty() || all[*i].labels.values().any(|l| contains(l, f)))
         .collect();
-    v.sort_by(|a, b| {
-        (
-            severity_rank(a.severity()),
-            a.label("region"),
-            a.label("service"),
-            a.name(),
-        )
-            .cmp(&(
-                severity_rank(b.severity()),
-                b.label("region"),
-                b.label("service"),
-                b.name(),
-            ))
-    });
+    v.sort_by(|a, b| alert_key(&all[*a]).cmp(&alert_key(&all[*b])));
     v
+}
+
+fn alert_key(a: &Alert) -> (u8, &str, &str, &str) {
+    (
+        severity_rank(a.severity()),
+        a.label("region"),
+        a.label("service"),
+        a.name(),
+    )
 }
 
 /// Silences, active first, then pending, then expired.
 pub fn silences(app: &AppState) -> Vec<&Silence> {
+    silence_order(app)
+        .into_iter()
+        .filter_map(|i| app.fleet.silences.get(i))
+        .collect()
+}
+
+/// Indices into `fleet.silences` of the silences matching the filter:
+/// active first, then pending, then expired, each by end time.
+pub fn silence_order(app: &AppState) -> Vec<usize> {
     let f = app.filter.text.as_str();
     let rank = |s: &str| match s {
         "active" => 0,
         "pending" => 1,
         _ => 2,
     };
-    let mut v: Vec<&Silence> = app
-        .fleet
-        .silences
-        .iter()
-        .filter(|s| {
+    let all = &app.fleet.silences;
+    let mut v: Vec<usize> = (0..all.len())
+        .filter(|i| {
+            let s = &all[*i];
             f.is_empty()
                 || contains(&s.comment, f)
                 || contains(&s.created_by, f)
@@ -201,6 +148,7 @@ pub fn silences(app: &AppState) -> Vec<&Silence> {
         })
         .collect();
     v.sort_by(|a, b| {
+        let (a, b) = (&all[*a], &all[*b]);
         rank(&a.state)
             .cmp(&rank(&b.state))
             .then(a.ends_at.cmp(&b.ends_at))

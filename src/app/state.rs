@@ -282,6 +282,8 @@ pub struct AppState {
     pub ops: OpsState,
     /// Identifies the next `Effect::PlanOperation`.
     pub next_plan_id: u64,
+    /// What the frame draws that takes computing (`derived::refresh`).
+    pub derived: super::derived::Derived,
 }
 
 impl AppState {
@@ -290,7 +292,7 @@ impl AppState {
         let service_specs = specs::services(&config);
         let fleet = FleetState::default();
         let snapshot = FleetSnapshot::build(&region_specs, &service_specs, &fleet, now);
-        Self {
+        let mut app = Self {
             ascii: config.ui.ascii,
             config,
             keymap,
@@ -312,7 +314,15 @@ impl AppState {
             pod_counts: None,
             ops: OpsState::default(),
             next_plan_id: 1,
-        }
+            derived: Default::default(),
+        };
+        app.derive();
+        app
+    }
+
+    /// Recomputes what the frame draws (`update()` does after every message).
+    pub fn derive(&mut self) {
+        super::derived::refresh(self);
     }
 
     pub fn view(&self) -> &View {
@@ -329,6 +339,7 @@ impl AppState {
         self.rebuild_snapshot();
         self.pod_counts = None;
         self.count_pods();
+        self.derive();
     }
 
     /// Recounts the pods of the region on screen when the region or the

@@ -24,6 +24,7 @@ pub fn update(app: &mut AppState, msg: Msg) -> Vec<Effect> {
     if *app.view() == View::Operations {
         app.ops.refilter(&app.filter.text);
     }
+    app.derive();
     effects
 }
 

@@ -37,6 +37,7 @@ pub mod counters;
 pub mod engine;
 pub mod exposition;
 pub mod faults;
+#[cfg(any(test, feature = "testing"))]
 pub mod fixture;
 pub mod input;
 pub mod ledger;

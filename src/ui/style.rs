@@ -120,7 +120,7 @@ impl<'a> Look<'a> {
     }
 
     pub fn severity(&self, severity: &str) -> Style {
-        match crate::app::lists::severity_rank(severity) {
+        match crate::model::query::severity_rank(severity) {
             0 => self.critical(),
             1 => self.warn(),
             _ => self.text(),

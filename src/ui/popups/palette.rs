@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::app::palette::{PaletteState, matches};
+use crate::app::palette::PaletteState;
 use crate::app::state::AppState;
 use crate::sanitize::clean;
 use crate::ui::style::Look;
@@ -17,7 +17,7 @@ pub fn draw(frame: &mut Frame, app: &AppState, p: &PaletteState, look: &Look) {
         y: full.y + 2,
         ..super::centered(full, 60, height)
     };
-    let found = matches(app, &p.input);
+    let found = &app.derived.palette;
     let block = look
         .block()
         .border_style(look.accent())

@@ -6,8 +6,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use crate::app::lists;
 use crate::app::state::{AlertsTab, AppState};
+use crate::model::query::severity_rank;
 use crate::model::{Alert, AlertState};
 use crate::sanitize::clean;
 use crate::ui::format;
@@ -57,8 +57,8 @@ pub fn tabs_line(labels: &[String], active: usize, look: &Look) -> Line<'static>
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let alerts = lists::alerts(app);
-    let silences = lists::silences(app);
+    let alerts = app.shown_alerts();
+    let silences = app.shown_silences();
     let labels = [
         format!("Alerts {}", alerts.len()),
         format!("Silences {}", silences.len()),
@@ -80,11 +80,11 @@ fn alert_table(frame: &mut Frame, area: Rect, app: &AppState, alerts: &[&Alert],
     let mut selected_row = 0;
     let mut last_rank = None;
     for (i, a) in alerts.iter().enumerate() {
-        let rank = lists::severity_rank(a.severity());
+        let rank = severity_rank(a.severity());
         if last_rank != Some(rank) {
             let count = alerts
                 .iter()
-                .filter(|b| lists::severity_rank(b.severity()) == rank)
+                .filter(|b| severity_rank(b.severity()) == rank)
                 .count();
             let name = match a.severity() {
                 "" => "other".to_string(),
@@ -245,7 +245,8 @@ fn quiet_line(app: &AppState, look: &Look) -> Line<'static> {
 /// The firing alerts, worst first: under the fleet when there is room.
 /// The firing alerts in one line, when there is no room for the table.
 pub fn firing_line(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
-    let firing: Vec<&Alert> = lists::alerts(app)
+    let firing: Vec<&Alert> = app
+        .shown_alerts()
         .into_iter()
         .filter(|a| a.firing())
         .collect();
@@ -282,7 +283,8 @@ pub fn firing_line(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
 }
 
 pub fn firing_summary(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
-    let firing: Vec<&Alert> = lists::alerts(app)
+    let firing: Vec<&Alert> = app
+        .shown_alerts()
         .into_iter()
         .filter(|a| a.firing())
         .collect();

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
-use crate::app::costs::{self, CostRow};
+use crate::app::costs::{CostRow, DAYS};
 use crate::app::state::{AppState, CostGroup};
 use crate::sanitize::clean;
 use crate::ui::format;
@@ -18,7 +18,7 @@ use crate::ui::widgets::{spark, table};
 pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
     let currency = app.config.ui.budget.currency.as_str();
     let money = |v: f64| format::money_ascii(v, currency, look.ascii);
-    let Some(sum) = costs::summary(app) else {
+    let Some(sum) = &app.derived.costs.summary else {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 " No cost data yet: no billing source has answered.",
@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
         );
         return;
     };
-    let rows = costs::groups(app, app.sel.cost_group);
+    let rows = &app.derived.costs.rows;
     let table_h = (rows.len() as u16 + 1).clamp(2, (area.height / 3).max(2));
     let [head, tabs, list, chart] = Layout::vertical([
         Constraint::Length(2),
@@ -116,7 +116,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
                 .skip(start)
                 .take(n)
                 .map(|r| {
-                    let flagged = costs::anomalies(&r.daily).iter().filter(|a| **a).count();
+                    let flagged = r.anomalies.iter().filter(|a| **a).count();
                     Row::new(vec![
                         Cell::from(clean(&r.name).into_owned()),
                         Cell::from(money(r.last())),
@@ -151,8 +151,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
         },
     );
 
-    let total = costs::fleet_total(app);
-    let selected: &CostRow = rows.get(app.sel.costs).unwrap_or(&total);
+    let Some(selected) = rows.get(app.sel.costs).or(app.derived.costs.total.as_ref()) else {
+        return;
+    };
     let age = app
         .snapshot
         .regions
@@ -180,14 +181,14 @@ fn bars(
     look: &Look,
     money: &dyn Fn(f64) -> String,
 ) {
-    let flags = costs::anomalies(&row.daily);
+    let flags = &row.anomalies;
     let block = look
         .block()
         .title(Span::styled(title.to_string(), look.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // Two columns per day when there is room.
-    let per_day = if usize::from(inner.width) >= costs::DAYS * 2 + 12 {
+    let per_day = if usize::from(inner.width) >= DAYS * 2 + 12 {
         2
     } else {
         1
@@ -221,7 +222,7 @@ fn bars(
     }
     // Marks under anomalous days, and the rule that flags them.
     let mut marks = vec![Span::raw(" ".repeat(11))];
-    for f in &flags {
+    for f in flags {
         let m = if *f { "!" } else { " " };
         marks.push(Span::styled(
             format!("{m}{}", if per_day == 2 { " " } else { "" }),

@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use crate::app::lists::{FleetRow, fleet_rows};
+use crate::app::lists::FleetRow;
 use crate::app::state::AppState;
 use crate::model::{RegionView, SourceKind};
 use crate::sanitize::clean;
@@ -24,7 +24,7 @@ pub type Block = (usize, usize, Vec<(usize, usize)>);
 const MIN_BLOCK_WIDTH: u16 = 36;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
-    let rows = fleet_rows(app);
+    let rows = &app.derived.fleet_rows;
     // Group the flattened rows back into blocks: (region index, [(row index, service index)]).
     let mut blocks: Vec<Block> = Vec::new();
     for (i, row) in rows.iter().enumerate() {

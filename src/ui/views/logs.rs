@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::effect::LogTarget;
-use crate::app::lists::contains;
 use crate::app::state::AppState;
+use crate::model::query::contains;
 use crate::sanitize::clean;
 use crate::ui::style::Look;
 

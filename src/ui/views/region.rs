@@ -16,8 +16,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Paragraph;
 
-use crate::app::lists;
 use crate::app::state::{AppState, RegionTab};
+use crate::model::query;
 use crate::ui::style::Look;
 use crate::ui::views::alerts::tabs_line;
 use tab::Tab;
@@ -35,14 +35,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, region: &str, look: &
         view: app.snapshot.regions.iter().find(|r| r.name == region),
         look,
     };
-    let clusters = lists::region_clusters(app, region);
+    let clusters = query::region_clusters(&app.region_specs, tab.data(), region);
     summary::draw(frame, summary, &tab, &clusters);
 
     let labels: Vec<String> = RegionTab::ALL
         .iter()
         .map(|t| match t {
             RegionTab::Pods if *t == app.sel.region_tab => {
-                format!("Pods {}", lists::region_count(app, region, *t))
+                format!("Pods {}", app.derived.tab_count(*t))
             }
             _ => t.label().to_string(),
         })

@@ -8,9 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
-use crate::app::costs;
-use crate::app::lists;
-use crate::app::state::{AppState, CostGroup};
+use crate::app::state::AppState;
 use crate::model::kube::{DeploymentRow, ReplicaSetRow};
 use crate::model::{ServiceCell, SourceKind};
 use crate::sanitize::clean;
@@ -20,7 +18,7 @@ use crate::ui::views::alerts::summary;
 use crate::ui::widgets::{spark, table};
 
 fn deployment<'a>(app: &'a AppState, region: &str, c: &ServiceCell) -> Option<&'a DeploymentRow> {
-    let data = lists::region_data(app, region)?;
+    let data = app.fleet.regions.get(region)?;
     let key = (c.namespace.clone(), c.deployment.clone());
     data.clusters
         .values()
@@ -28,7 +26,10 @@ fn deployment<'a>(app: &'a AppState, region: &str, c: &ServiceCell) -> Option<&'
 }
 
 fn replicasets<'a>(app: &'a AppState, region: &str, c: &ServiceCell) -> Vec<&'a ReplicaSetRow> {
-    let mut v: Vec<&ReplicaSetRow> = lists::region_data(app, region)
+    let mut v: Vec<&ReplicaSetRow> = app
+        .fleet
+        .regions
+        .get(region)
         .into_iter()
         .flat_map(|d| d.clusters.values())
         .flat_map(|cl| cl.replicasets.values())
@@ -45,7 +46,9 @@ fn replicasets<'a>(app: &'a AppState, region: &str, c: &ServiceCell) -> Vec<&'a 
 fn weight(app: &AppState, region: &str, c: &ServiceCell, service: &str) -> Option<u32> {
     let svc = app.config.services.iter().find(|s| s.name == service)?;
     let key = (c.namespace.clone(), svc.traffic.k8s_service.clone());
-    lists::region_data(app, region)?
+    app.fleet
+        .regions
+        .get(region)?
         .clusters
         .values()
         .find_map(|cl| cl.routing.get(&key))?
@@ -192,7 +195,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, service: &str, look: 
         .sources
         .iter()
         .any(|s| s.kind == SourceKind::Prometheus && s.stale);
-    let series = lists::region_data(app, &r.name).and_then(|d| d.slo_series.get(service));
+    let series = app
+        .fleet
+        .regions
+        .get(&r.name)
+        .and_then(|d| d.slo_series.get(service));
     let used_below = 1 + 1 + 3 + 1 + 2; // titles, alerts, cost
     let avail = usize::from(rest.height).saturating_sub(lines.len() + used_below);
     let chart_h = (avail / 3).clamp(1, 6);
@@ -274,7 +281,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, service: &str, look: 
     }
 
     // Alerts of the service.
-    let alerts: Vec<_> = lists::alerts(app)
+    let alerts: Vec<_> = app
+        .shown_alerts()
         .into_iter()
         .filter(|a| a.label("service") == service)
         .collect();
@@ -295,8 +303,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, service: &str, look: 
     }
 
     // Cost trend.
-    let cost = costs::groups(app, CostGroup::Service)
-        .into_iter()
+    let cost = app
+        .derived
+        .costs
+        .by_service
+        .iter()
         .find(|c| c.name == service);
     let currency = &app.config.ui.budget.currency;
     lines.push(match cost {

@@ -8,8 +8,9 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 
 use super::tab::Tab;
-use crate::app::lists;
+use crate::app::state::RegionTab;
 use crate::model::DeploymentRow;
+use crate::model::query;
 use crate::sanitize::clean;
 use crate::ui::format;
 use crate::ui::style::Look;
@@ -50,9 +51,9 @@ fn health(d: &DeploymentRow, look: &Look) -> Style {
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let look = tab.look;
-    let rows = lists::deployments(tab.app, tab.region);
-    tab.table(frame, area, &TITLES, &WIDTHS, rows.len(), |start, n| {
-        rows.iter()
+    let total = tab.app.derived.tab_count(RegionTab::Deployments);
+    tab.table(frame, area, &TITLES, &WIDTHS, total, |start, n| {
+        query::deployments(tab.data(), tab.filter())
             .skip(start)
             .take(n)
             .map(|(ctx, d)| {

@@ -6,7 +6,8 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 
 use super::tab::Tab;
-use crate::app::lists;
+use crate::app::state::RegionTab;
+use crate::model::query;
 use crate::sanitize::clean;
 
 const TITLES: [&str; 5] = ["age", "type", "reason", "object", "message"];
@@ -21,9 +22,10 @@ const WIDTHS: [Constraint; 5] = [
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let look = tab.look;
-    let rows = lists::events(tab.app, tab.region);
-    tab.table(frame, area, &TITLES, &WIDTHS, rows.len(), |start, n| {
-        rows.iter()
+    let total = tab.app.derived.tab_count(RegionTab::Events);
+    tab.table(frame, area, &TITLES, &WIDTHS, total, |start, n| {
+        query::events(tab.data(), tab.filter())
+            .into_iter()
             .skip(start)
             .take(n)
             .map(|(_, e)| {

@@ -7,7 +7,8 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 
 use super::tab::Tab;
-use crate::app::lists;
+use crate::app::state::RegionTab;
+use crate::model::query;
 use crate::sanitize::clean;
 
 const TITLES: [&str; 7] = [
@@ -32,9 +33,9 @@ const WIDTHS: [Constraint; 7] = [
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let look = tab.look;
-    let rows = lists::hpas(tab.app, tab.region);
-    tab.table(frame, area, &TITLES, &WIDTHS, rows.len(), |start, n| {
-        rows.iter()
+    let total = tab.app.derived.tab_count(RegionTab::Hpas);
+    tab.table(frame, area, &TITLES, &WIDTHS, total, |start, n| {
+        query::hpas(tab.data(), tab.filter())
             .skip(start)
             .take(n)
             .map(|(_, h)| {

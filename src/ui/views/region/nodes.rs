@@ -6,7 +6,8 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 
 use super::tab::Tab;
-use crate::app::lists;
+use crate::app::state::RegionTab;
+use crate::model::query;
 use crate::sanitize::clean;
 
 const TITLES: [&str; 6] = ["node", "ready", "type", "zone", "cpu", "memory"];
@@ -27,9 +28,9 @@ fn opt(v: &Option<String>) -> String {
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let look = tab.look;
-    let rows = lists::nodes(tab.app, tab.region);
-    tab.table(frame, area, &TITLES, &WIDTHS, rows.len(), |start, n| {
-        rows.iter()
+    let total = tab.app.derived.tab_count(RegionTab::Nodes);
+    tab.table(frame, area, &TITLES, &WIDTHS, total, |start, n| {
+        query::nodes(tab.data(), tab.filter())
             .skip(start)
             .take(n)
             .map(|(ctx, node)| {

@@ -8,8 +8,8 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 
 use super::tab::Tab;
-use crate::app::lists;
 use crate::app::state::RegionTab;
+use crate::model::query;
 use crate::sanitize::clean;
 use crate::ui::style::Look;
 
@@ -26,8 +26,8 @@ fn pod_style(status: &str, ready: bool, look: &Look) -> Style {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
-    let (app, region, look) = (tab.app, tab.region, tab.look);
-    let total = lists::region_count(app, region, RegionTab::Pods);
+    let (app, look) = (tab.app, tab.look);
+    let total = app.derived.tab_count(RegionTab::Pods);
     // The node column goes first when the terminal is narrow.
     let wide = area.width >= 100;
     let mut titles = vec!["pod", "namespace", "status", "ready", "rst"];
@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     titles.push("age");
     widths.push(Constraint::Length(4));
     tab.table(frame, area, &titles, &widths, total, |start, n| {
-        lists::pods(app, region)
+        query::pods(tab.data(), tab.filter())
             .skip(start)
             .take(n)
             .map(|(ctx, p)| {

@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::widgets::Row;
 
 use crate::app::state::AppState;
+use crate::model::state::RegionData;
 use crate::model::{RegionView, SourceKind, SourceStatus, Timestamp};
 use crate::ui::format;
 use crate::ui::style::Look;
@@ -22,6 +23,16 @@ pub struct Tab<'a> {
 }
 
 impl Tab<'_> {
+    /// The region's data, if any came.
+    pub fn data(&self) -> Option<&RegionData> {
+        self.app.fleet.regions.get(self.region)
+    }
+
+    /// The `/` filter's text.
+    pub fn filter(&self) -> &str {
+        &self.app.filter.text
+    }
+
     /// The Kubernetes source of `context`, if it ever reported.
     pub fn kube_source(&self, context: &str) -> Option<&SourceStatus> {
         self.view.and_then(|r| {
