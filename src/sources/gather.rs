@@ -24,7 +24,7 @@ pub async fn once(
 ) -> FleetState {
     let plan = hub::plan_for(cfg, context, needs);
     let mut pending: BTreeSet<(SourceKind, String, String)> = plan.expected().into_iter().collect();
-    let mut listed: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut seen = Seen::default();
     let (tx, mut rx) = mpsc::channel(4096);
     let mut tasks = JoinSet::new();
     hub::spawn(plan, &tx, &mut tasks);
@@ -37,7 +37,7 @@ pub async fn once(
             _ = &mut timer => break,
             msg = rx.recv() => {
                 let Some(update) = msg else { break };
-                note(&update, &mut pending, &mut listed);
+                note(&update, &mut pending, &mut seen);
                 state.apply(update);
             }
         }
@@ -45,7 +45,7 @@ pub async fn once(
     tasks.abort_all();
     // Drain what was already sent, so nothing that arrived is lost.
     while let Ok(update) = rx.try_recv() {
-        note(&update, &mut pending, &mut listed);
+        note(&update, &mut pending, &mut seen);
         state.apply(update);
     }
     for (kind, region, name) in pending {
@@ -68,29 +68,70 @@ pub async fn once(
     state
 }
 
-fn note(
-    update: &Update,
-    pending: &mut BTreeSet<(SourceKind, String, String)>,
-    listed: &mut BTreeSet<(String, String)>,
-) {
+/// Clusters whose deployments were listed, and clusters whose status came:
+/// a cluster is done once both are true (its status follows the list, and
+/// stopping at the list alone would drop it).
+#[derive(Default)]
+struct Seen {
+    listed: BTreeSet<(String, String)>,
+    reported: BTreeSet<(String, String)>,
+}
+
+fn note(update: &Update, pending: &mut BTreeSet<(SourceKind, String, String)>, seen: &mut Seen) {
     match update {
         Update::Kube {
             region,
             context,
             change: KubeChange::Replace(KubeKind::Deployment, _),
         } => {
-            listed.insert((region.clone(), context.clone()));
-            pending.remove(&(SourceKind::Kubernetes, region.clone(), context.clone()));
+            let key = (region.clone(), context.clone());
+            if seen.reported.contains(&key) {
+                pending.remove(&(SourceKind::Kubernetes, region.clone(), context.clone()));
+            }
+            seen.listed.insert(key);
         }
         Update::Source(s) => {
-            let key = (s.kind, s.region.clone(), s.name.clone());
+            let cluster = (s.region.clone(), s.name.clone());
             let done = s.kind != SourceKind::Kubernetes
                 || s.last_error.is_some()
-                || listed.contains(&(s.region.clone(), s.name.clone()));
+                || seen.listed.contains(&cluster);
+            if s.kind == SourceKind::Kubernetes {
+                seen.reported.insert(cluster);
+            }
             if done {
-                pending.remove(&key);
+                pending.remove(&(s.kind, s.region.clone(), s.name.clone()));
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed() -> Update {
+        Update::Kube {
+            region: "r".into(),
+            context: "c".into(),
+            change: KubeChange::Replace(KubeKind::Deployment, Vec::new()),
+        }
+    }
+
+    fn status() -> Update {
+        Update::Source(SourceStatus::new(SourceKind::Kubernetes, "r", "c"))
+    }
+
+    #[test]
+    fn a_cluster_is_done_once_listed_and_reported_in_either_order() {
+        for order in [[listed(), status()], [status(), listed()]] {
+            let mut pending: BTreeSet<_> =
+                [(SourceKind::Kubernetes, "r".into(), "c".into())].into();
+            let mut seen = Seen::default();
+            note(&order[0], &mut pending, &mut seen);
+            assert_eq!(pending.len(), 1, "one of the two is not enough");
+            note(&order[1], &mut pending, &mut seen);
+            assert!(pending.is_empty());
+        }
     }
 }

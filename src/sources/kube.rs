@@ -13,6 +13,7 @@ pub mod project;
 pub mod watch;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -60,6 +61,7 @@ pub async fn run(src: ClusterSource, tx: mpsc::Sender<Update>) {
         status,
         interner: Arc::new(Mutex::new(Interner::default())),
         stale_after: src.stale_after,
+        unsynced: Arc::new(AtomicUsize::new(0)),
     };
     let client = loop {
         match client::client(src.kubeconfig.as_deref(), &src.context, src.timeout).await {
@@ -88,6 +90,12 @@ pub async fn run(src: ClusterSource, tx: mpsc::Sender<Update>) {
     } else {
         src.namespaces.iter().cloned().map(Some).collect()
     };
+    // Every watch below, counted before any starts.
+    let per_namespace = src.kinds.iter().filter(|k| **k != KubeKind::Node).count();
+    target.unsynced.store(
+        usize::from(wants(KubeKind::Node)) + per_namespace * namespaces.len(),
+        Ordering::Release,
+    );
     for ns in namespaces {
         let t = &target;
         macro_rules! api {

@@ -3,6 +3,7 @@
 //! jitter (`default_backoff`), and every change goes out as an [`Update`].
 
 use std::fmt::Debug;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures::StreamExt;
@@ -24,6 +25,9 @@ pub struct Target {
     pub status: Arc<Mutex<SourceStatus>>,
     pub interner: Arc<Mutex<Interner>>,
     pub stale_after: u32,
+    /// Watches of the cluster whose first list has not completed: the
+    /// cluster counts as watched (current however quiet) only at 0.
+    pub unsynced: Arc<AtomicUsize>,
 }
 
 impl Target {
@@ -45,7 +49,7 @@ impl Target {
             match result {
                 Ok(()) => {
                     s.succeeded(Timestamp::now());
-                    s.watching = true;
+                    s.watching = self.unsynced.load(Ordering::Acquire) == 0;
                 }
                 Err(e) => {
                     s.failed(e, self.stale_after);
@@ -72,6 +76,7 @@ where
     let config = watcher::Config::default().page_size(500);
     let mut stream = watcher(api, config).default_backoff().boxed();
     let mut buffer = Vec::new();
+    let mut listed = false;
     while let Some(event) = stream.next().await {
         let alive = match event {
             Ok(watcher::Event::Init) => {
@@ -84,6 +89,10 @@ where
             }
             Ok(watcher::Event::InitDone) => {
                 let rows = std::mem::take(&mut buffer);
+                if !listed {
+                    listed = true;
+                    target.unsynced.fetch_sub(1, Ordering::AcqRel);
+                }
                 target.send(KubeChange::Replace(kind, rows)).await && target.report(Ok(())).await
             }
             Ok(watcher::Event::Apply(obj)) => match target.project(&obj, &project) {
