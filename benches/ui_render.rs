@@ -3,13 +3,17 @@
 //! `cargo bench --bench ui_render` (add `--profile dev` on shared machines;
 //! numbers are then unoptimised). Prints min/median/mean per frame for the
 //! selection at the top, in the middle and at the end of the list, and with
-//! a filter that matches one pod in a hundred.
+//! a filter that matches one pod in a hundred; then (P4) a data batch — one
+//! pod changing, as a watch event — through `update()` followed by the
+//! frame, with its p99.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 
 use opsdeck::app::fixtures;
 use opsdeck::app::state::View;
+use opsdeck::app::{AppState, Msg, update};
+use opsdeck::model::state::{KubeChange, KubeRow, Update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -48,6 +52,42 @@ fn measure(
     );
 }
 
+/// P4: `BATCHES` times, one pod of the region changes (ready flips, a
+/// restart), `update()` takes the batch and the frame is drawn; min,
+/// median and p99 of the two together.
+fn update_and_frame(label: &str, app: &mut AppState, theme: &opsdeck::config::Theme) {
+    const BATCHES: usize = 200;
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let (context, mut pod) = {
+        let region = &app.fleet.regions["eu-west-1"];
+        let (ctx, c) = region.clusters.iter().next().unwrap();
+        (ctx.clone(), c.pods.values().nth(PODS / 2).unwrap().clone())
+    };
+    term.draw(|f| opsdeck::ui::draw(f, app, theme)).unwrap();
+    let mut times: Vec<Duration> = (0..BATCHES)
+        .map(|_| {
+            pod.ready = !pod.ready;
+            pod.restarts += 1;
+            let batch = vec![Update::Kube {
+                region: "eu-west-1".into(),
+                context: context.clone(),
+                change: KubeChange::Upsert(KubeRow::Pod(pod.clone())),
+            }];
+            let t = Instant::now();
+            update(app, Msg::Data(batch));
+            term.draw(|f| opsdeck::ui::draw(f, app, theme)).unwrap();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "{label:<34} min {:>9.3?}  median {:>9.3?}  p99 {:>9.3?}",
+        times[0],
+        times[BATCHES / 2],
+        times[BATCHES * 99 / 100]
+    );
+}
+
 fn main() {
     let mut app = fixtures::app(false);
     app.fleet.apply(fixtures::many_pods("eu-west-1", PODS));
@@ -79,4 +119,8 @@ fn main() {
         &app,
         &theme,
     );
+    update_and_frame("P4 update() + frame, filtered", &mut app, &theme);
+    app.filter.text.clear();
+    app.derive();
+    update_and_frame("P4 update() + frame", &mut app, &theme);
 }

@@ -25,6 +25,7 @@ pub mod operator;
 pub mod ops_state;
 pub mod pacer;
 pub mod palette;
+pub mod pod_counts;
 pub mod runtime;
 pub mod silence_form;
 

@@ -49,9 +49,11 @@ fn dispatch(app: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Data(updates) => {
             if !updates.is_empty() {
                 for u in updates {
-                    app.fleet.apply(u);
+                    app.apply_counted(u);
                 }
-                app.rebuild();
+                // The pod counts are current (or dropped for a recount).
+                app.rebuild_snapshot();
+                app.count_pods();
                 select::clamp(app);
                 app.dirty = true;
             }

@@ -45,12 +45,12 @@ pub fn pods<'a>(
 ) -> impl Iterator<Item = (&'a str, &'a PodRow)> {
     clusters(data)
         .flat_map(|(ctx, c)| c.pods.values().map(move |p| (ctx, p)))
-        .filter(move |(_, p)| {
-            f.is_empty()
-                || contains(&p.name, f)
-                || contains(&p.status, f)
-                || contains(&p.namespace, f)
-        })
+        .filter(move |(_, p)| pod_matches(p, f))
+}
+
+/// Whether the `/` filter `f` keeps pod `p` (name, status or namespace).
+pub fn pod_matches(p: &PodRow, f: &str) -> bool {
+    f.is_empty() || contains(&p.name, f) || contains(&p.status, f) || contains(&p.namespace, f)
 }
 
 pub fn deployments<'a>(
