@@ -51,6 +51,7 @@ fn table(snap: &FleetSnapshot) -> String {
     for r in &snap.regions {
         for c in &r.services {
             let ready = match (c.ready, c.desired) {
+                (Some(a), Some(b)) if c.from_metrics => format!("{a}/{b} m"),
                 (Some(a), Some(b)) => format!("{a}/{b}"),
                 _ => "-".into(),
             };
@@ -76,5 +77,14 @@ fn table(snap: &FleetSnapshot) -> String {
         .iter()
         .flat_map(|r| r.sources.iter().cloned())
         .collect();
-    format!("{t}\n{}", output::source_problems(&sources))
+    let legend = if snap
+        .regions
+        .iter()
+        .any(|r| r.services.iter().any(|c| c.from_metrics))
+    {
+        "m: ready counts from kube-state-metrics through [fleet_metrics], not a watch of the cluster\n"
+    } else {
+        ""
+    };
+    format!("{t}\n{legend}{}", output::source_problems(&sources))
 }

@@ -13,6 +13,37 @@ pub struct FileConfig {
     pub regions: Option<Vec<FileRegion>>,
     pub services: Option<Vec<FileService>>,
     pub notify: Option<Vec<FileNotify>>,
+    pub fleet_metrics: Option<FileFleetMetrics>,
+}
+
+/// A Prometheus-compatible store over every cluster (Thanos Query, Mimir,
+/// VictoriaMetrics) with kube-state-metrics series labelled by region and
+/// cluster.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileFleetMetrics {
+    pub url: Option<String>,
+    pub bearer_token_env: Option<String>,
+    pub basic_auth: Option<FileBasicAuth>,
+    /// e.g. Mimir's `X-Scope-OrgID`.
+    pub headers: Option<BTreeMap<String, String>>,
+    pub timeout: Option<String>,
+    pub region_label: Option<String>,
+    pub cluster_label: Option<String>,
+    /// How every region's workload state is obtained unless it says.
+    pub workloads: Option<WorkloadMode>,
+}
+
+/// How a region's workload state (deployments, ready counts) is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkloadMode {
+    /// Watch every object through the cluster's API.
+    #[default]
+    Watch,
+    /// kube-state-metrics series through `[fleet_metrics]`; the API only
+    /// where the operator drills in or acts.
+    Metrics,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -90,6 +121,7 @@ pub struct FileRegion {
     pub alertmanagers: Option<Vec<FileAlertmanager>>,
     pub billing: Option<FileBilling>,
     pub rto: Option<String>,
+    pub workloads: Option<WorkloadMode>,
 }
 
 #[derive(Debug, Default, Deserialize)]

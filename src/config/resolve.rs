@@ -24,6 +24,8 @@ pub(super) struct Resolver<'a> {
     text: &'a str,
     env: EnvLookup<'a>,
     pub errors: Vec<ConfigError>,
+    /// Each resolved region's index in the file and its own `workloads`.
+    region_workloads: Vec<(usize, Option<WorkloadMode>)>,
 }
 
 fn k(key: &str) -> PathSeg {
@@ -45,6 +47,7 @@ impl<'a> Resolver<'a> {
             text,
             env,
             errors: Vec::new(),
+            region_workloads: Vec::new(),
         }
     }
 
@@ -125,6 +128,8 @@ impl<'a> Resolver<'a> {
         let services = self.services(f.services.unwrap_or_default(), &names, &contexts);
         let policy = self.policy(f.policy.unwrap_or_default(), &contexts, o);
         let notify = self.notify(f.notify.unwrap_or_default());
+        let mut regions = regions;
+        let fleet_metrics = self.fleet_metrics(f.fleet_metrics, &mut regions);
         Config {
             source: Some(self.file.to_path_buf()),
             ui,
@@ -132,7 +137,54 @@ impl<'a> Resolver<'a> {
             regions,
             services,
             notify,
+            fleet_metrics,
         }
+    }
+
+    /// `[fleet_metrics]`, and each region's workload mode: its own, else
+    /// the fleet's default, else `watch`. `metrics` needs the store.
+    fn fleet_metrics(
+        &mut self,
+        f: Option<FileFleetMetrics>,
+        regions: &mut [Region],
+    ) -> Option<FleetMetrics> {
+        let base = [k("fleet_metrics")];
+        let default = f.as_ref().and_then(|f| f.workloads).unwrap_or_default();
+        let fleet = f.and_then(|f| {
+            let endpoint = self.prometheus(
+                FilePrometheus {
+                    url: f.url,
+                    bearer_token_env: f.bearer_token_env,
+                    basic_auth: f.basic_auth,
+                    headers: f.headers,
+                    selector: None,
+                    timeout: f.timeout,
+                },
+                &base,
+            )?;
+            Some(FleetMetrics {
+                endpoint,
+                region_label: f.region_label.unwrap_or_else(|| "region".into()),
+                cluster_label: f.cluster_label.unwrap_or_else(|| "cluster".into()),
+            })
+        });
+        for (n, r) in regions.iter_mut().enumerate() {
+            let (index, own) = self.region_workloads.get(n).copied().unwrap_or((n, None));
+            r.workloads = own.unwrap_or(default);
+            if r.workloads == WorkloadMode::Metrics && fleet.is_none() {
+                let path = match own {
+                    Some(_) => vec![k("regions"), i(index), k("workloads")],
+                    None => join(&base, &[k("workloads")]),
+                };
+                self.push(
+                    &path,
+                    "workloads = \"metrics\" needs a fleet-wide store",
+                    Some(format!("region {:?}", r.name)),
+                    "a [fleet_metrics] table with url, or workloads = \"watch\"",
+                );
+            }
+        }
+        fleet
     }
 
     fn ui(&mut self, f: FileUi, o: &Overrides) -> Ui {
@@ -301,7 +353,9 @@ impl<'a> Resolver<'a> {
                     alertmanagers,
                     billing,
                     rto,
+                    workloads: WorkloadMode::Watch,
                 });
+                self.region_workloads.push((n, r.workloads));
             }
         }
         out

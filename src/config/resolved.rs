@@ -19,6 +19,17 @@ pub struct Config {
     pub services: Vec<Service>,
     /// Where operations announce their start, failures and end.
     pub notify: Vec<Notify>,
+    /// The fleet-wide Prometheus-compatible store, when configured.
+    pub fleet_metrics: Option<FleetMetrics>,
+}
+
+/// `[fleet_metrics]`: where `metrics` regions read their workload state.
+#[derive(Debug, Clone, Serialize)]
+pub struct FleetMetrics {
+    /// URL, auth, headers and timeout (no selector: the labels below pick).
+    pub endpoint: Prometheus,
+    pub region_label: String,
+    pub cluster_label: String,
 }
 
 /// One notification target. The URL may itself be a credential (Slack
@@ -123,6 +134,7 @@ pub struct Region {
     /// Recovery time objective of the region (shown beside a failover's estimate).
     #[serde(with = "friendly_opt")]
     pub rto: Option<std::time::Duration>,
+    pub workloads: super::file::WorkloadMode,
 }
 
 #[derive(Debug, Clone, Serialize)]

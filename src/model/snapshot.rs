@@ -102,6 +102,9 @@ impl ServiceSpec {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceCell {
+    /// The workload figures (ready, desired, ...) come from
+    /// kube-state-metrics, not from a watch of the cluster.
+    pub from_metrics: bool,
     pub service: String,
     pub namespace: String,
     pub deployment: String,
@@ -192,6 +195,10 @@ fn region_view(
             .find(|s| s.kind == SourceKind::Kubernetes && s.name == ctx)
             .is_none_or(|s| s.stale)
     };
+    let metrics_stale = sources
+        .iter()
+        .find(|s| s.kind == SourceKind::Metrics)
+        .is_none_or(|s| s.stale);
     let latest_day = state
         .costs
         .iter()
@@ -203,12 +210,24 @@ fn region_view(
         .map(|svc| {
             let deployment = svc.deployment_in(&spec.name);
             let key = (svc.namespace.clone(), deployment.to_string());
-            let row = data.and_then(|d| {
+            let watched = data.and_then(|d| {
                 spec.contexts
                     .iter()
                     .filter(|ctx| !kube_stale(ctx))
                     .find_map(|ctx| d.clusters.get(ctx).and_then(|c| c.deployments.get(&key)))
             });
+            // No current watch: kube-state-metrics, while its store answers.
+            let metric = || {
+                data.filter(|_| !metrics_stale).and_then(|d| {
+                    spec.contexts
+                        .iter()
+                        .find_map(|ctx| d.metric_deployments.get(ctx).and_then(|m| m.get(&key)))
+                })
+            };
+            let (row, from_metrics) = match watched {
+                Some(r) => (Some(r), false),
+                None => (metric(), metric().is_some()),
+            };
             let slo = data
                 .and_then(|d| d.slo.get(&svc.name))
                 .copied()
@@ -245,6 +264,7 @@ fn region_view(
                     .sum::<f64>()
             });
             ServiceCell {
+                from_metrics,
                 service: svc.name.clone(),
                 namespace: svc.namespace.clone(),
                 deployment: deployment.to_string(),
@@ -277,7 +297,11 @@ fn region_view(
             .max()
     };
     let data_age_seconds = age_of(&[]);
-    let health_age_seconds = age_of(&[SourceKind::Kubernetes, SourceKind::Prometheus]);
+    let health_age_seconds = age_of(&[
+        SourceKind::Kubernetes,
+        SourceKind::Prometheus,
+        SourceKind::Metrics,
+    ]);
     let cost_age_seconds = age_of(&[SourceKind::Billing]);
     RegionView {
         name: spec.name.clone(),

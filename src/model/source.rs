@@ -12,6 +12,8 @@ pub enum SourceKind {
     Prometheus,
     Alertmanager,
     Billing,
+    /// Workload state from kube-state-metrics through a fleet-wide store.
+    Metrics,
 }
 
 impl SourceKind {
@@ -21,6 +23,7 @@ impl SourceKind {
             SourceKind::Prometheus => "prometheus",
             SourceKind::Alertmanager => "alertmanager",
             SourceKind::Billing => "billing",
+            SourceKind::Metrics => "metrics",
         }
     }
 }

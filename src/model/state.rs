@@ -33,6 +33,9 @@ pub struct SloSeries {
 pub struct RegionData {
     /// Keyed by kubeconfig context.
     pub clusters: BTreeMap<String, ClusterData>,
+    /// Deployments as kube-state-metrics reports them, by context: what a
+    /// region in `metrics` mode shows while no watch of it is current.
+    pub metric_deployments: BTreeMap<String, BTreeMap<Key, DeploymentRow>>,
     /// Keyed by service name.
     pub slo: BTreeMap<String, SloValues>,
     pub slo_series: BTreeMap<String, SloSeries>,
@@ -108,6 +111,13 @@ pub enum Update {
         lines: Vec<CostLine>,
     },
     Source(SourceStatus),
+    /// Every deployment of one cluster read from metrics, replacing the
+    /// earlier read.
+    MetricDeployments {
+        region: String,
+        context: String,
+        rows: Vec<DeploymentRow>,
+    },
 }
 
 /// Events kept per cluster: the most recent ones.
@@ -155,6 +165,21 @@ impl FleetState {
             Update::Alerts { alerts, silences } => {
                 self.alerts = alerts;
                 self.silences = silences;
+            }
+            Update::MetricDeployments {
+                region,
+                context,
+                rows,
+            } => {
+                let rows = rows
+                    .into_iter()
+                    .map(|r| ((r.namespace.to_string(), r.name.clone()), r))
+                    .collect();
+                self.regions
+                    .entry(region)
+                    .or_default()
+                    .metric_deployments
+                    .insert(context, rows);
             }
             Update::Costs { region, lines } => {
                 self.costs.retain(|l| l.region != region);

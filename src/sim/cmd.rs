@@ -58,6 +58,11 @@ pub struct SimArgs {
     /// HTTPRoute `shop/<service>`
     #[arg(long, value_enum, default_value_t = TrafficRouter::ExternalDns)]
     pub router: TrafficRouter,
+    /// How the written opsdeck.toml reads workload state: `watch` every
+    /// cluster, or `metrics` (kube-state-metrics through the fleet-wide query
+    /// endpoint). Default: metrics above 50 regions, else watch
+    #[arg(long, value_parser = ["watch", "metrics"])]
+    pub workloads: Option<String>,
 }
 
 /// Options of `opsdeck demo`.
@@ -118,6 +123,10 @@ impl SimArgs {
         cfg.backfill = std::time::Duration::from_secs(self.backfill_minutes * 60);
         cfg.audit_log = self.audit_log.clone();
         cfg.router = self.router;
+        cfg.workloads_by_metrics = match self.workloads.as_deref() {
+            Some(w) => w == "metrics",
+            None => self.regions > super::fleet::METRICS_MODE_ABOVE,
+        };
         Ok(cfg)
     }
 }

@@ -57,7 +57,15 @@ pub struct FleetConfig {
     /// the traffic router whose weights the telemetry follows (and the
     /// written opsdeck.toml names)
     pub router: TrafficRouter,
+    /// the written opsdeck.toml reads every region's workload state from
+    /// kube-state-metrics through the fleet-wide query endpoint (`metrics`
+    /// mode) instead of watching each cluster
+    pub workloads_by_metrics: bool,
 }
+
+/// Above this many regions the written config uses `metrics` mode unless
+/// asked otherwise.
+pub const METRICS_MODE_ABOVE: usize = 50;
 
 impl FleetConfig {
     /// A fleet of `sim` writing into `dir`, with 15 minutes of backfill.
@@ -69,6 +77,7 @@ impl FleetConfig {
             backfill: Duration::from_secs(15 * 60),
             audit_log: None,
             router: TrafficRouter::default(),
+            workloads_by_metrics: false,
         }
     }
 }
@@ -129,6 +138,7 @@ pub struct RunningFleet {
     tasks: Vec<JoinHandle<()>>,
     ticker: JoinHandle<()>,
     router: TrafficRouter,
+    workloads_by_metrics: bool,
 }
 
 impl RunningFleet {
@@ -198,6 +208,7 @@ impl RunningFleet {
             tasks,
             ticker,
             router: cfg.router,
+            workloads_by_metrics: cfg.workloads_by_metrics,
         };
         if let Err(e) = fleet.write_files() {
             fleet.shutdown().await;
@@ -224,6 +235,20 @@ impl RunningFleet {
             self.sim.tokens(),
             self.router,
         )?;
+        if self.workloads_by_metrics {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(self.files.dir.join("opsdeck.toml"))?;
+            write!(
+                f,
+                "\n# Every region's workload state from kube-state-metrics through the\n\
+                 # simulator's fleet-wide query endpoint (as Thanos Query or Mimir would\n\
+                 # serve it); a cluster's API only where you drill in or act.\n\
+                 [fleet_metrics]\nurl = \"{}\"\nregion_label = \"region\"\ncluster_label = \"cluster\"\nworkloads = \"metrics\"\n",
+                self.addrs.urls().prometheus
+            )?;
+        }
         Ok(())
     }
 

@@ -10,6 +10,7 @@ use tokio::task::JoinSet;
 
 use super::alertmanager::{AmSource, Member};
 use super::billing::{self, BillingSource};
+use super::fleet_metrics::{MetricsRegion, MetricsSource};
 use super::kube::ClusterSource;
 use super::needs::Needs;
 use super::prometheus::{self, PromSource, ServiceQueries};
@@ -23,6 +24,8 @@ pub struct Plan {
     pub prometheus: Vec<PromSource>,
     pub alertmanagers: Option<AmSource>,
     pub billing: Vec<BillingSource>,
+    /// Workload state of the `metrics` regions, from the fleet-wide store.
+    pub metrics: Option<MetricsSource>,
     /// Sources that could not even be set up (bad header, ...): reported once.
     pub broken: Vec<SourceStatus>,
 }
@@ -53,6 +56,13 @@ impl Plan {
                 .iter()
                 .map(|b| (SourceKind::Billing, b.region.clone(), b.name())),
         );
+        if let Some(m) = &self.metrics {
+            v.extend(
+                m.regions
+                    .iter()
+                    .map(|r| (SourceKind::Metrics, r.name.clone(), m.name.clone())),
+            );
+        }
         v
     }
 }
@@ -80,13 +90,32 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
         prometheus: Vec::new(),
         alertmanagers: None,
         billing: Vec::new(),
+        metrics: None,
         broken: Vec::new(),
     };
+    let mut metric_regions: Vec<MetricsRegion> = Vec::new();
     // In config order: the HA rule sends a silence to the first member.
     let mut members: Vec<Member> = Vec::new();
     for region in &cfg.regions {
+        // A `metrics` region: its workload state from the store, no watch
+        // (one context asked by name is still watched: drill-down).
+        let by_metrics = region.workloads == config::file::WorkloadMode::Metrics;
+        if by_metrics
+            && context.is_none()
+            && needs
+                .kube
+                .contains(&crate::model::state::KubeKind::Deployment)
+        {
+            metric_regions.push(MetricsRegion {
+                name: region.name.clone(),
+                contexts: region.clusters.iter().map(|c| c.context.clone()).collect(),
+            });
+        }
         for c in &region.clusters {
-            if context.is_some_and(|ctx| ctx != c.context) || needs.kube.is_empty() {
+            if context.is_some_and(|ctx| ctx != c.context)
+                || needs.kube.is_empty()
+                || (by_metrics && context.is_none())
+            {
                 continue;
             }
             plan.clusters.push(ClusterSource {
@@ -146,6 +175,32 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
         if let Some(b) = region.billing.as_ref().filter(|_| needs.billing) {
             plan.billing
                 .push(billing_source(cfg, region, b, stale_after));
+        }
+    }
+    if let (Some(fm), false) = (&cfg.fleet_metrics, metric_regions.is_empty()) {
+        let p = &fm.endpoint;
+        let name = super::redact::endpoint(&p.url);
+        let built = super::http::client(p.auth.as_ref(), &p.headers, p.timeout)
+            .and_then(|h| prometheus::client(h, &p.url));
+        match built {
+            Ok(client) => {
+                plan.metrics = Some(MetricsSource {
+                    client,
+                    name,
+                    regions: metric_regions,
+                    region_label: fm.region_label.clone(),
+                    cluster_label: fm.cluster_label.clone(),
+                    every: refresh.prometheus,
+                    timeout: p.timeout,
+                    stale_after,
+                })
+            }
+            Err(e) => {
+                for r in metric_regions {
+                    plan.broken
+                        .push(broken(SourceKind::Metrics, &r.name, &name, e.clone()));
+                }
+            }
         }
     }
     if !members.is_empty() {
@@ -262,5 +317,8 @@ pub fn spawn_with_refresh(
     }
     for b in plan.billing {
         tasks.spawn(billing::run_with(b, tx.clone(), refresh.clone()));
+    }
+    if let Some(m) = plan.metrics {
+        tasks.spawn(super::fleet_metrics::run(m, tx.clone()));
     }
 }

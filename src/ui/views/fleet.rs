@@ -284,7 +284,9 @@ fn region_block(
             };
             let all = [
                 Cell::from(Span::styled(
+                    // `m`: from kube-state-metrics, not a watch.
                     match (c.ready, c.desired) {
+                        (Some(a), Some(b)) if c.from_metrics => format!("{a}/{b}m"),
                         (Some(a), Some(b)) => format!("{a}/{b}"),
                         _ => "-".into(),
                     },

@@ -163,6 +163,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, blocks: &[Block], loo
                 continue;
             };
             let ready = match (c.ready, c.desired) {
+                (Some(a), Some(d)) if c.from_metrics => format!("{a}/{d}m"),
                 (Some(a), Some(d)) => format!("{a}/{d}"),
                 _ => "-".into(),
             };
