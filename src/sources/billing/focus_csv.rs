@@ -1,10 +1,13 @@
 //! FOCUS 1.x CSV exports (FinOps Open Cost and Usage Specification), any
 //! provider: a directory of files read with the `csv` crate, incrementally —
-//! a file is parsed again only when its size or modification time changes.
+//! a file is parsed again only when its size or modification time changes,
+//! and once per process however many regions' sources read the same
+//! directory (each keeps its own region's lines).
 //! Malformed rows are reported with file and line and skipped.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::SystemTime;
 
 use serde::Deserialize;
@@ -38,10 +41,20 @@ struct Parsed {
     warnings: Vec<String>,
 }
 
+impl Parsed {
+    fn is(&self, len: u64, modified: Option<SystemTime>) -> bool {
+        self.len == len && self.modified == modified
+    }
+}
+
+/// Every file parsed in this process, shared by the readers of every region.
+static PARSED: LazyLock<Mutex<BTreeMap<PathBuf, Arc<Parsed>>>> =
+    LazyLock::new(|| Mutex::new(BTreeMap::new()));
+
 /// Reads a directory of FOCUS files, remembering what it has read.
 #[derive(Debug, Default)]
 pub struct FocusReader {
-    seen: BTreeMap<PathBuf, Parsed>,
+    seen: BTreeMap<PathBuf, Arc<Parsed>>,
 }
 
 /// Which tag names a service: the first present of these keys.
@@ -58,27 +71,34 @@ impl FocusReader {
             .collect();
         files.sort();
         self.seen.retain(|p, _| files.contains(p));
+        // Held while parsing: a second region's reader waits, then finds
+        // the file parsed.
+        let mut shared = PARSED.lock().unwrap_or_else(|p| p.into_inner());
+        shared.retain(|p, _| p.parent() != Some(dir) || files.contains(p));
         for path in &files {
             let meta = std::fs::metadata(path).ok();
             let len = meta.as_ref().map(|m| m.len()).unwrap_or(0);
             let modified = meta.and_then(|m| m.modified().ok());
-            let fresh = self
-                .seen
-                .get(path)
-                .is_some_and(|p| p.len == len && p.modified == modified);
-            if !fresh {
-                let (lines, warnings) = parse_file(path);
-                self.seen.insert(
-                    path.clone(),
-                    Parsed {
+            if self.seen.get(path).is_some_and(|p| p.is(len, modified)) {
+                continue;
+            }
+            let parsed = match shared.get(path).filter(|p| p.is(len, modified)) {
+                Some(p) => p.clone(),
+                None => {
+                    let (lines, warnings) = parse_file(path);
+                    let p = Arc::new(Parsed {
                         len,
                         modified,
                         lines,
                         warnings,
-                    },
-                );
-            }
+                    });
+                    shared.insert(path.clone(), p.clone());
+                    p
+                }
+            };
+            self.seen.insert(path.clone(), parsed);
         }
+        drop(shared);
         let lines = self
             .seen
             .values()
