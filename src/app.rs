@@ -9,6 +9,7 @@
 pub mod clipboard;
 pub mod costs;
 pub mod derived;
+pub mod drill;
 pub mod effect;
 pub mod executor;
 pub mod first_live;

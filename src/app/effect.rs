@@ -175,6 +175,15 @@ pub enum Effect {
     StopLogs {
         id: LogStreamId,
     },
+    /// Watch every cluster of a region in `metrics` mode while the operator
+    /// looks at it (pods, events, ReplicaSets come only from a watch).
+    WatchRegion {
+        region: String,
+    },
+    /// Stop those watches and forget what they listed.
+    UnwatchRegion {
+        region: String,
+    },
     /// Plan `op` against the live fleet, run the guards and the server-side
     /// dry run; the answer comes back as `Msg::Planned { id, .. }`.
     PlanOperation {
@@ -210,6 +219,8 @@ impl Effect {
                 LogTarget::Deployment(d) => format!("follow logs of deployment {d}"),
             },
             Effect::StopLogs { id } => format!("stop log stream {id}"),
+            Effect::WatchRegion { region } => format!("watch {region}"),
+            Effect::UnwatchRegion { region } => format!("stop watching {region}"),
             Effect::PlanOperation { op, .. } => format!("plan: {}", op.describe()),
             Effect::StartOperation(c) => format!("start: {}", c.describe()),
             Effect::AbortOperation { id, .. } => format!("abort operation {id}"),

@@ -1,6 +1,7 @@
 //! The effect executor: carries out what `update()` asked for, off the UI
 //! task, and reports back as [`Msg`]s. Silences follow the HA rule of
-//! `sources::alertmanager`; log streams are started and stopped on demand.
+//! `sources::alertmanager`; log streams, and the watches of a region drilled
+//! into in `metrics` mode, are started and stopped on demand.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub async fn run(
     config: Arc<Config>,
     launcher: Launcher,
     refresh: Arc<tokio::sync::Notify>,
+    updates: mpsc::Sender<crate::model::state::Update>,
     mut effects: mpsc::UnboundedReceiver<Effect>,
     results: mpsc::UnboundedSender<Msg>,
 ) {
@@ -47,10 +49,40 @@ pub async fn run(
         journal_dir,
     });
     let mut streams: HashMap<LogStreamId, JoinHandle<()>> = HashMap::new();
+    let mut watches: HashMap<String, Vec<(String, JoinHandle<()>)>> = HashMap::new();
     while let Some(effect) = effects.recv().await {
         streams.retain(|_, h| !h.is_finished());
         match effect {
             Effect::RefreshNow => refresh.notify_waiters(),
+            Effect::WatchRegion { region } => {
+                let Some(r) = config.regions.iter().find(|r| r.name == region) else {
+                    continue;
+                };
+                let needs = crate::sources::needs::Needs::all();
+                let started = crate::sources::hub::cluster_sources(&config, r, &needs)
+                    .into_iter()
+                    .map(|c| {
+                        let context = c.context.clone();
+                        (
+                            context,
+                            tokio::spawn(crate::sources::kube::run(c, updates.clone())),
+                        )
+                    })
+                    .collect();
+                if let Some(old) = watches.insert(region, started) {
+                    old.into_iter().for_each(|(_, h)| h.abort());
+                }
+            }
+            Effect::UnwatchRegion { region } => {
+                for (context, h) in watches.remove(&region).unwrap_or_default() {
+                    h.abort();
+                    let forget = crate::model::state::Update::ForgetWatch {
+                        region: region.clone(),
+                        context,
+                    };
+                    let _ = updates.send(forget).await;
+                }
+            }
             Effect::StopLogs { id } => {
                 if let Some(h) = streams.remove(&id) {
                     h.abort();
@@ -91,6 +123,9 @@ pub async fn run(
         }
     }
     for h in streams.into_values() {
+        h.abort();
+    }
+    for (_, h) in watches.into_values().flatten() {
         h.abort();
     }
 }
@@ -177,7 +212,10 @@ async fn one_shot(cfg: &Config, ops: &OpEnv, effect: Effect) -> Result<Option<Ms
             Ok(Some(Msg::SilenceExpired { ha_cluster, id }))
         }
         Effect::RefreshNow | Effect::Quit | Effect::CopyToClipboard(_) => Ok(None),
-        Effect::StartLogs { .. } | Effect::StopLogs { .. } => Ok(None),
+        Effect::StartLogs { .. }
+        | Effect::StopLogs { .. }
+        | Effect::WatchRegion { .. }
+        | Effect::UnwatchRegion { .. } => Ok(None),
     }
 }
 

@@ -52,7 +52,6 @@ pub async fn console(loaded: Loaded) -> color_eyre::Result<()> {
     let mut tasks = JoinSet::new();
     let refresh = Arc::new(tokio::sync::Notify::new());
     hub::spawn_with_refresh(hub::plan(&config, None), &updates_tx, &mut tasks, &refresh);
-    drop(updates_tx);
     let launcher = super::operator::Launcher {
         config_path: loaded
             .path
@@ -66,8 +65,9 @@ pub async fn console(loaded: Loaded) -> color_eyre::Result<()> {
         std::time::Duration::from_secs(1),
         results_tx.clone(),
     ));
+    // The executor keeps a sender for the watches of a drilled-in region.
     tasks.spawn(super::executor::run(
-        config, launcher, refresh, effects_rx, results_tx,
+        config, launcher, refresh, updates_tx, effects_rx, results_tx,
     ));
     let result = super::runtime::run(loaded, identity, updates_rx, effects_tx, results_rx).await;
     tasks.abort_all();

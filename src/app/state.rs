@@ -284,6 +284,9 @@ pub struct AppState {
     pub next_plan_id: u64,
     /// What the frame draws that takes computing (`derived::refresh`).
     pub derived: super::derived::Derived,
+    /// The `metrics`-mode region whose clusters are watched because it is
+    /// on screen (`drill`).
+    pub drilled: Option<String>,
 }
 
 impl AppState {
@@ -315,6 +318,7 @@ impl AppState {
             ops: OpsState::default(),
             next_plan_id: 1,
             derived: Default::default(),
+            drilled: None,
         };
         app.derive();
         app

@@ -19,7 +19,8 @@ pub use operate::target;
 pub use select::{Selected, copy_text, selected};
 
 pub fn update(app: &mut AppState, msg: Msg) -> Vec<Effect> {
-    let effects = dispatch(app, msg);
+    let mut effects = dispatch(app, msg);
+    effects.extend(super::drill::follow_view(app));
     app.count_pods();
     if *app.view() == View::Operations {
         app.ops.refilter(&app.filter.text);

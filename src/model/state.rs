@@ -111,6 +111,12 @@ pub enum Update {
         lines: Vec<CostLine>,
     },
     Source(SourceStatus),
+    /// A watch that was stopped (a drill-down left): its objects and its
+    /// status go, so the region shows its metrics again.
+    ForgetWatch {
+        region: String,
+        context: String,
+    },
     /// Every deployment of one cluster read from metrics, replacing the
     /// earlier read.
     MetricDeployments {
@@ -165,6 +171,16 @@ impl FleetState {
             Update::Alerts { alerts, silences } => {
                 self.alerts = alerts;
                 self.silences = silences;
+            }
+            Update::ForgetWatch { region, context } => {
+                if let Some(r) = self.regions.get_mut(&region) {
+                    r.clusters.remove(&context);
+                }
+                self.sources.retain(|s| {
+                    !(s.kind == super::SourceKind::Kubernetes
+                        && s.region == region
+                        && s.name == context)
+                });
             }
             Update::MetricDeployments {
                 region,

@@ -76,15 +76,6 @@ pub fn plan(cfg: &Config, context: Option<&str>) -> Plan {
 pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
     let refresh = &cfg.ui.refresh;
     let stale_after = refresh.stale_after_missed;
-    let weight_keys: Vec<String> = {
-        let mut k: Vec<String> = cfg
-            .services
-            .iter()
-            .map(|s| s.traffic.weight_annotation.clone())
-            .collect();
-        k.dedup();
-        k
-    };
     let mut plan = Plan {
         clusters: Vec::new(),
         prometheus: Vec::new(),
@@ -111,24 +102,12 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
                 contexts: region.clusters.iter().map(|c| c.context.clone()).collect(),
             });
         }
-        for c in &region.clusters {
-            if context.is_some_and(|ctx| ctx != c.context)
-                || needs.kube.is_empty()
-                || (by_metrics && context.is_none())
-            {
-                continue;
-            }
-            plan.clusters.push(ClusterSource {
-                region: region.name.clone(),
-                context: c.context.clone(),
-                kubeconfig: c.kubeconfig.clone(),
-                namespaces: c.namespaces.clone(),
-                weight_annotations: weight_keys.clone(),
-                kinds: needs.kube.clone(),
-                probe_every: refresh.prometheus,
-                timeout: Duration::from_secs(5),
-                stale_after,
-            });
+        if !(by_metrics && context.is_none()) {
+            plan.clusters.extend(
+                cluster_sources(cfg, region, needs)
+                    .into_iter()
+                    .filter(|c| context.is_none_or(|ctx| ctx == c.context)),
+            );
         }
         if let Some(p) = region.prometheus.as_ref().filter(|_| needs.prometheus) {
             let name = super::redact::endpoint(&p.url);
@@ -212,6 +191,37 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
         });
     }
     plan
+}
+
+/// The watches of every cluster of `region` for what `needs` asks (none
+/// when it asks no Kubernetes kind): the hub's, and a drill-down's into a
+/// region in `metrics` mode.
+pub fn cluster_sources(cfg: &Config, region: &config::Region, needs: &Needs) -> Vec<ClusterSource> {
+    if needs.kube.is_empty() {
+        return Vec::new();
+    }
+    let mut weight_keys: Vec<String> = cfg
+        .services
+        .iter()
+        .map(|s| s.traffic.weight_annotation.clone())
+        .collect();
+    weight_keys.dedup();
+    let refresh = &cfg.ui.refresh;
+    region
+        .clusters
+        .iter()
+        .map(|c| ClusterSource {
+            region: region.name.clone(),
+            context: c.context.clone(),
+            kubeconfig: c.kubeconfig.clone(),
+            namespaces: c.namespaces.clone(),
+            weight_annotations: weight_keys.clone(),
+            kinds: needs.kube.clone(),
+            probe_every: refresh.prometheus,
+            timeout: Duration::from_secs(5),
+            stale_after: refresh.stale_after_missed,
+        })
+        .collect()
 }
 
 fn broken(kind: SourceKind, region: &str, name: &str, error: String) -> SourceStatus {
