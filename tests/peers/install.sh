@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the real peers the telemetry and sources tests compare against:
-# - Debian's `prometheus` (2.42, brings `promtool`) and
-#   `prometheus-alertmanager` (0.25);
+# - Debian's `prometheus` (2.42, brings `promtool`),
+#   `prometheus-alertmanager` (0.25) and `victoria-metrics` (1.79, the
+#   fleet-wide store of the metrics-mode test);
 # - moto (PyPI, server mode, for AWS Cost Explorer) in a virtualenv at
 #   $OPSDECK_PEERS_VENV, default target/peers/venv (the tests look there).
 # Idempotent: each step does nothing when its peer is already installed.
@@ -13,8 +14,9 @@ install_debian() {
     command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
     command -v promtool >/dev/null 2>&1 || need+=(prometheus)
     command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+    command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
     if [ ${#need[@]} -eq 0 ]; then
-        echo "peers: prometheus and prometheus-alertmanager already installed"
+        echo "peers: prometheus, prometheus-alertmanager and victoria-metrics already installed"
         return 0
     fi
 
@@ -30,7 +32,7 @@ install_debian() {
     fi
 
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus prometheus-alertmanager
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus prometheus-alertmanager victoria-metrics
     prometheus --version 2>&1 | head -1
     prometheus-alertmanager --version 2>&1 | head -1
 }
