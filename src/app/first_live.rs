@@ -12,14 +12,35 @@ pub fn wanted() -> bool {
     std::env::var("OPSDECK_EXIT_WHEN_LIVE").is_ok_and(|v| v == "1")
 }
 
-/// Every region of the frame just drawn is live.
+/// Every region of the frame just drawn is live, and every watch of every
+/// cluster has listed (pods included: a cluster that only answered its
+/// probe is not yet showing its objects).
 pub fn reached(app: &AppState) -> bool {
-    !app.snapshot.regions.is_empty()
-        && app
-            .snapshot
+    use crate::config::file::WorkloadMode;
+    use crate::model::SourceKind;
+    let watched = |region: &str| {
+        app.config
             .regions
             .iter()
-            .all(|r| r.health_age_seconds == Some(0) && !r.stale)
+            .find(|r| r.name == region)
+            .is_none_or(|r| r.workloads == WorkloadMode::Watch)
+    };
+    !app.snapshot.regions.is_empty()
+        && app.snapshot.regions.iter().all(|r| {
+            let contexts = app
+                .region_specs
+                .iter()
+                .filter(|s| s.name == r.name)
+                .flat_map(|s| s.contexts.iter());
+            let listed = |ctx: &String| {
+                r.sources
+                    .iter()
+                    .any(|s| s.kind == SourceKind::Kubernetes && s.name == *ctx && s.watching)
+            };
+            r.health_age_seconds == Some(0)
+                && !r.stale
+                && (!watched(&r.name) || contexts.clone().all(listed))
+        })
 }
 
 /// Milliseconds since this process started (None off Linux).
