@@ -40,8 +40,10 @@ pub struct SimArgs {
     #[arg(long = "fault", value_name = "REGION:KIND", value_parser = flags::parse)]
     pub faults: Vec<StartFault>,
     /// Minutes of telemetry history simulated before the start
-    #[arg(long, default_value_t = 15)]
-    pub backfill_minutes: u64,
+    /// (default 15; above 50 regions 3, simulated at 30 s steps, so a large
+    /// fleet starts in seconds)
+    #[arg(long)]
+    pub backfill_minutes: Option<u64>,
     /// Image tags containing this go ImagePullBackOff (repeatable)
     #[arg(long = "bad-image", value_name = "PATTERN", default_values_t = ["bad".to_string()])]
     pub bad_image: Vec<String>,
@@ -120,7 +122,10 @@ impl SimArgs {
     pub fn fleet_config(&self) -> Result<FleetConfig, String> {
         let mut cfg = FleetConfig::new(self.config()?, self.dir.clone().unwrap_or_else(fresh_dir));
         cfg.telemetry_faults = flags::telemetry_faults(&self.faults);
-        cfg.backfill = std::time::Duration::from_secs(self.backfill_minutes * 60);
+        let large = self.regions > super::fleet::METRICS_MODE_ABOVE;
+        let minutes = self.backfill_minutes.unwrap_or(if large { 3 } else { 15 });
+        cfg.backfill = std::time::Duration::from_secs(minutes * 60);
+        cfg.backfill_step = large.then(|| std::time::Duration::from_secs(30));
         cfg.audit_log = self.audit_log.clone();
         cfg.router = self.router;
         cfg.workloads_by_metrics = match self.workloads.as_deref() {

@@ -51,6 +51,8 @@ pub struct FleetConfig {
     /// telemetry history simulated before the start, so rates, charts and
     /// alerts have data at once
     pub backfill: Duration,
+    /// simulated time between backfill ticks (None: the sample resolution)
+    pub backfill_step: Option<Duration>,
     /// append an audit line (kube-apiserver's `audit.k8s.io/v1` Event) per
     /// mutating Kubernetes request to this file ([`super::audit`])
     pub audit_log: Option<PathBuf>,
@@ -75,6 +77,7 @@ impl FleetConfig {
             telemetry_faults: telemetry::Faults::default(),
             dir: dir.into(),
             backfill: Duration::from_secs(15 * 60),
+            backfill_step: None,
             audit_log: None,
             router: TrafficRouter::default(),
             workloads_by_metrics: false,
@@ -162,6 +165,7 @@ impl RunningFleet {
             speed: cfg.sim.speed,
             start_ms: Some(world.clock.now()),
             backfill: cfg.backfill,
+            backfill_step: cfg.backfill_step,
             focus_dir: Some(files.focus_dir.clone()),
             faults: cfg.telemetry_faults.clone(),
             ..TelemetryConfig::default()

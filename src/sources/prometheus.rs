@@ -13,6 +13,12 @@ use tokio::sync::mpsc;
 use crate::model::state::{SloSeries, Update};
 use crate::model::{SloValues, SourceKind, SourceStatus, Timestamp};
 
+/// SLO queries in flight at once, across every region: hundreds of regions
+/// polled together must not bury the store (or a slow region its peers)
+/// in thousands of concurrent queries, each then timing out. A query's
+/// timeout starts once it holds a slot.
+static IN_FLIGHT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(32);
+
 /// The SLO queries of one service, already expanded for one region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceQueries {
@@ -81,6 +87,7 @@ async fn instant(
     timeout: Duration,
 ) -> Result<Option<f64>, String> {
     let Some(q) = query else { return Ok(None) };
+    let _slot = IN_FLIGHT.acquire().await.map_err(|e| e.to_string())?;
     let call = client.query(q).timeout(timeout.as_millis() as i64).get();
     match tokio::time::timeout(timeout, call).await {
         Ok(Ok(r)) => Ok(first_value(r.data())),
@@ -112,6 +119,7 @@ pub async fn range_values(
     step: f64,
     timeout: Duration,
 ) -> Result<Vec<(f64, f64)>, String> {
+    let _slot = IN_FLIGHT.acquire().await.map_err(|e| e.to_string())?;
     let call = client.query_range(query, start, end, step).get();
     let data = match tokio::time::timeout(timeout, call).await {
         Ok(Ok(r)) => r,
