@@ -96,9 +96,16 @@ fn count(v: f64) -> u32 {
     v.clamp(0.0, f64::from(u32::MAX)) as u32
 }
 
+/// The regions read and the labels that name them in the series.
+struct Shape<'a> {
+    regions: &'a [MetricsRegion],
+    region_label: &'a str,
+    cluster_label: &'a str,
+}
+
 /// Rows per (region, context), from the three series sets.
 fn rows(
-    src: &MetricsSource,
+    src: &Shape<'_>,
     desired: Vec<(BTreeMap<String, String>, f64)>,
     ready: Vec<(BTreeMap<String, String>, f64)>,
     updated: Vec<(BTreeMap<String, String>, f64)>,
@@ -106,8 +113,8 @@ fn rows(
     let key = |l: &BTreeMap<String, String>| -> DeployKey {
         let get = |k: &str| l.get(k).cloned().unwrap_or_default();
         (
-            get(&src.region_label),
-            get(&src.cluster_label),
+            get(src.region_label),
+            get(src.cluster_label),
             get("namespace"),
             get("deployment"),
         )
@@ -117,7 +124,7 @@ fn rows(
     };
     let (ready, updated) = (index(ready), index(updated));
     let mut out: BTreeMap<(String, String), Vec<DeploymentRow>> = BTreeMap::new();
-    for r in &src.regions {
+    for r in src.regions {
         for c in &r.contexts {
             out.insert((r.name.clone(), c.clone()), Vec::new());
         }
@@ -163,7 +170,12 @@ pub async fn poll_once(src: &MetricsSource) -> Result<Vec<Update>, String> {
         vector(&src.client, READY, src.timeout),
         vector(&src.client, UPDATED, src.timeout),
     );
-    Ok(rows(src, d?, r?, u?)
+    let shape = Shape {
+        regions: &src.regions,
+        region_label: &src.region_label,
+        cluster_label: &src.cluster_label,
+    };
+    Ok(rows(&shape, d?, r?, u?)
         .into_iter()
         .map(|((region, context), rows)| Update::MetricDeployments {
             region,
@@ -242,18 +254,14 @@ mod tests {
 
     #[test]
     fn series_become_rows_of_the_configured_context() {
-        let src = MetricsSource {
-            client: Client::default(),
-            name: "store".into(),
-            regions: vec![MetricsRegion {
-                name: "eu".into(),
-                contexts: vec!["sim-eu".into()],
-            }],
-            region_label: "region".into(),
-            cluster_label: "cluster".into(),
-            every: Duration::from_secs(10),
-            timeout: Duration::from_secs(5),
-            stale_after: 3,
+        let regions = [MetricsRegion {
+            name: "eu".into(),
+            contexts: vec!["sim-eu".into()],
+        }];
+        let src = Shape {
+            regions: &regions,
+            region_label: "region",
+            cluster_label: "cluster",
         };
         let out = rows(
             &src,
