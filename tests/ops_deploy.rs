@@ -246,11 +246,37 @@ fn a_target_that_breaks_its_slo_stops_the_shift() {
 #[test]
 fn a_region_failover_scales_the_targets_and_failback_restores_them() {
     let sim = sim("10");
-    // Tight capacity for catalog, so the targets must grow to take the load.
+    // Tight capacity for catalog, so the targets must grow to take the load
+    // whatever the hour (traffic follows the day): from the request rates
+    // now, the busiest target after the shift should need about 8 pods.
+    let o = sim.opsdeck(&["status", "-o", "json"]);
+    let doc = json(&o.stdout);
+    let rate = |r: &str| -> f64 {
+        doc["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == r)
+            .and_then(|x| {
+                x["services"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["service"] == "catalog")
+            })
+            .and_then(|c| c["requestRate"].as_f64())
+            .unwrap_or_else(|| panic!("no catalog request rate in {r}: {}", o.stdout))
+    };
+    let moved = rate("us-east-1") / 3.0;
+    let busiest = ["eu-west-1", "europe-west4", "eastus"]
+        .iter()
+        .map(|r| rate(r) + moved)
+        .fold(0.0, f64::max);
+    let per_pod = (busiest * 1.3 / 8.0).max(0.1);
     let tight = sim.config_with("tight.toml", |t| {
         t.replacen(
             "capacity_rps_per_pod = 80.0",
-            "capacity_rps_per_pod = 20.0",
+            &format!("capacity_rps_per_pod = {per_pod:.2}"),
             1,
         )
     });
