@@ -238,7 +238,14 @@ fn judge(spec: &Spec<'_>, s: &Samples) -> Verdict {
         else {
             continue;
         };
-        if p < alpha && mc > mb * (1.0 + spec.margin + sig.wander) {
+        // A baseline that improved by chance is no evidence against the
+        // canary: its change counts from no lower than its level.
+        let floor = if sig.levels.is_some() {
+            mb.max(1.0)
+        } else {
+            mb
+        };
+        if p < alpha && mc > floor * (1.0 + spec.margin + sig.wander) {
             let u = if unit == 100.0 { "%" } else { " ms" };
             let (raw_c, raw_b) = (
                 median(&sig.canary).unwrap_or(f64::NAN) * unit,
@@ -307,6 +314,11 @@ mod tests {
     /// The canary's error ratio `moved` (1.3 = +30%) from its level of
     /// 0.1%, the baseline's stayed, with eight samples each.
     fn verdict(moved: f64, wander: f64) -> Verdict {
+        verdict_with(moved, 1.0, wander)
+    }
+
+    /// As [`verdict`], the baseline having moved by `base` too.
+    fn verdict_with(moved: f64, base: f64, wander: f64) -> Verdict {
         let (canary, baseline) = (["c".to_string()], ["b".to_string()]);
         let reference = [level("c", wander), level("b", wander)];
         let spec = Spec {
@@ -328,7 +340,7 @@ mod tests {
         for i in 0..8 {
             let jitter = 1.0 + 0.001 * f64::from(i);
             s.err.push("c", true, Some(0.001 * moved * jitter));
-            s.err.push("b", false, Some(0.001 * jitter));
+            s.err.push("b", false, Some(0.001 * base * jitter));
         }
         judge(&spec, &s)
     }
@@ -338,6 +350,16 @@ mod tests {
         // +16% is beyond the 10% margin but within a 15% wander.
         assert!(!verdict(1.16, 0.0).passed);
         assert!(verdict(1.16, 0.15).passed);
+    }
+
+    #[test]
+    fn a_baseline_that_improved_by_chance_does_not_fail_the_canary() {
+        // Canary +11%, baseline -7%: against the baseline's own change that
+        // is 19% worse, but the canary is within margin + wander of its level.
+        let v = verdict_with(1.11, 0.93, 0.05);
+        assert!(v.passed, "{}", v.message);
+        // A real regression still fails with the baseline below its level.
+        assert!(!verdict_with(1.3, 0.93, 0.05).passed);
     }
 
     #[test]
