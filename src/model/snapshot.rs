@@ -226,7 +226,10 @@ fn region_view(
             };
             let (row, from_metrics) = match watched {
                 Some(r) => (Some(r), false),
-                None => (metric(), metric().is_some()),
+                None => {
+                    let m = metric();
+                    (m, m.is_some())
+                }
             };
             let slo = data
                 .and_then(|d| d.slo.get(&svc.name))
