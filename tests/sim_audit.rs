@@ -349,9 +349,12 @@ async fn in_process_audit_log_records_refusals() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let tmp = tempfile::tempdir().unwrap();
     let log = tmp.path().join("logs/audit.jsonl");
-    let sim = Sim::start_with(support::small(), ServeOptions::audit_log(&log).unwrap())
-        .await
-        .unwrap();
+    let sim = Sim::start_with(
+        support::small(),
+        ServeOptions::audit_log(&log, false).unwrap(),
+    )
+    .await
+    .unwrap();
     assert_eq!(sim.audit_log(), Some(log.as_path()));
     let region = sim.world().region_names()[0].clone();
     let base = sim.cluster_url(&region);

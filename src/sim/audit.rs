@@ -3,8 +3,13 @@
 //! `ResponseComplete`, see [`event`]) for every mutating request (POST, PUT,
 //! PATCH, DELETE) under `/clusters/<region>/...`: answered or refused (401,
 //! 403, 404, 409, 422, 503), `dryRun=All` included, SelfSubjectAccessReviews
-//! too (a POST, as on a real server). Reads and watches are not logged, nor
-//! is a connection the `refuse` fault closes (no answer was sent).
+//! too (a POST, as on a real server). Reads are not logged, nor is a
+//! connection the `refuse` fault closes (no answer was sent). Watches are
+//! logged when the log is opened with [`AuditLog::with_watches`], as
+//! kube-apiserver does under a policy that logs `watch` at `Metadata`: a
+//! `ResponseStarted` line when the stream opens and a `ResponseComplete`
+//! line with the same `auditID` when it ends (the client went away, or the
+//! server ended it).
 //!
 //! One simulator serves every cluster, so each line names its region in the
 //! annotation `opsdeck.sim/cluster`. The code and the `Status` of a line are
@@ -37,6 +42,7 @@ use event::{Event, ObjectRef, User};
 pub struct AuditLog {
     path: PathBuf,
     file: Mutex<File>,
+    watches: bool,
 }
 
 impl AuditLog {
@@ -56,7 +62,14 @@ impl AuditLog {
         Ok(AuditLog {
             path,
             file: Mutex::new(file),
+            watches: false,
         })
+    }
+
+    /// Also record watches: when each starts and when it ends.
+    pub fn with_watches(mut self, watches: bool) -> AuditLog {
+        self.watches = watches;
+        self
     }
 
     /// The file written.
@@ -74,12 +87,22 @@ impl AuditLog {
     }
 }
 
-/// Does the audit log record this request?
-pub fn audited(method: &Method, path: &str) -> bool {
-    matches!(
-        *method,
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    ) && path.starts_with("/clusters/")
+/// Does the audit log record this request? Mutating ones always; a watch
+/// (`GET` with `watch=true` or `1`) when `watches`.
+pub fn audited(method: &Method, path: &str, query: Option<&str>, watches: bool) -> bool {
+    path.starts_with("/clusters/")
+        && (matches!(
+            *method,
+            Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+        ) || (watches && *method == Method::GET && is_watch(query)))
+}
+
+/// Does a query string ask for a watch?
+fn is_watch(query: Option<&str>) -> bool {
+    query.is_some_and(|q| {
+        q.split('&')
+            .any(|kv| kv == "watch=true" || kv == "watch=1" || kv == "watch")
+    })
 }
 
 /// A request being audited: what was known when it arrived.
@@ -87,6 +110,7 @@ pub fn audited(method: &Method, path: &str) -> bool {
 pub struct Pending {
     log: Arc<AuditLog>,
     event: Event,
+    watch: bool,
 }
 
 impl Pending {
@@ -100,9 +124,10 @@ impl Pending {
         role: Option<Role>,
     ) -> Option<Pending> {
         let path = parts.uri.path();
-        if !audited(&parts.method, path) {
+        if !audited(&parts.method, path, parts.uri.query(), log.watches) {
             return None;
         }
+        let watch = parts.method == Method::GET;
         let rest = path.strip_prefix("/clusters/").unwrap_or("");
         let (cluster, k8s) = rest.split_once('/').unwrap_or((rest, ""));
         let segs: Vec<&str> = k8s.split('/').filter(|s| !s.is_empty()).collect();
@@ -140,11 +165,15 @@ impl Pending {
         let event = Event {
             kind: "Event",
             api_version: "audit.k8s.io/v1",
-            level: "Request",
+            level: if watch { "Metadata" } else { "Request" },
             audit_id: uuid::Uuid::new_v4().to_string(),
             stage: "ResponseComplete",
             request_uri: uri,
-            verb: event::verb(&parts.method, object.as_ref()),
+            verb: if watch {
+                "watch".to_string()
+            } else {
+                event::verb(&parts.method, object.as_ref())
+            },
             user: User::of(role),
             source_ips: vec![source],
             user_agent: header(header::USER_AGENT).to_string(),
@@ -162,6 +191,7 @@ impl Pending {
         Some(Pending {
             log: log.clone(),
             event,
+            watch,
         })
     }
 
@@ -187,10 +217,43 @@ impl Pending {
                 .insert("authorization.k8s.io/decision", "forbid".to_string());
         }
         e.stage_timestamp = event::timestamp(jiff::Timestamp::now());
+        if self.watch && code < 400 {
+            return self.stream(resp);
+        }
+        self.write();
+        resp
+    }
+
+    fn write(&self) {
         if let Err(err) = self.log.append(&self.event) {
             tracing::warn!("audit log {}: {err}", self.log.path().display());
         }
-        resp
+    }
+
+    /// A watch's stream opened: say so now, and again when its body is
+    /// dropped (ended, or its client gone).
+    fn stream(mut self, resp: Resp) -> Resp {
+        use futures::StreamExt;
+        self.event.stage = "ResponseStarted";
+        self.write();
+        self.event.stage = "ResponseComplete";
+        let (parts, body) = resp.into_parts();
+        let ended = WatchEnded(self);
+        let body = body.into_data_stream().map(move |chunk| {
+            let _ = &ended;
+            chunk
+        });
+        Resp::from_parts(parts, Body::from_stream(body))
+    }
+}
+
+/// Writes a watch's `ResponseComplete` line when its stream is dropped.
+struct WatchEnded(Pending);
+
+impl Drop for WatchEnded {
+    fn drop(&mut self) {
+        self.0.event.stage_timestamp = event::timestamp(jiff::Timestamp::now());
+        self.0.write();
     }
 }
 

@@ -54,6 +54,10 @@ pub struct SimArgs {
     /// audit.k8s.io/v1 Event; region in annotation opsdeck.sim/cluster) to PATH
     #[arg(long, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
+    /// The audit log records watches too: a ResponseStarted line when one
+    /// opens, a ResponseComplete line when it ends (needs --audit-log)
+    #[arg(long, requires = "audit_log")]
+    pub audit_watches: bool,
     /// The traffic router whose weights move the simulated traffic (and that
     /// the written opsdeck.toml names): the Services' ExternalDNS weight
     /// annotations, or the first region's Istio VirtualService or Gateway API
@@ -127,6 +131,7 @@ impl SimArgs {
         cfg.backfill = std::time::Duration::from_secs(minutes * 60);
         cfg.backfill_step = large.then(|| std::time::Duration::from_secs(30));
         cfg.audit_log = self.audit_log.clone();
+        cfg.audit_watches = self.audit_watches;
         cfg.router = self.router;
         cfg.workloads_by_metrics = match self.workloads.as_deref() {
             Some(w) => w == "metrics",

@@ -56,6 +56,8 @@ pub struct FleetConfig {
     /// append an audit line (kube-apiserver's `audit.k8s.io/v1` Event) per
     /// mutating Kubernetes request to this file ([`super::audit`])
     pub audit_log: Option<PathBuf>,
+    /// the audit log records watches too: when each starts and ends
+    pub audit_watches: bool,
     /// the traffic router whose weights the telemetry follows (and the
     /// written opsdeck.toml names)
     pub router: TrafficRouter,
@@ -79,6 +81,7 @@ impl FleetConfig {
             backfill: Duration::from_secs(15 * 60),
             backfill_step: None,
             audit_log: None,
+            audit_watches: false,
             router: TrafficRouter::default(),
             workloads_by_metrics: false,
         }
@@ -150,7 +153,7 @@ impl RunningFleet {
     pub async fn start(cfg: FleetConfig) -> std::io::Result<RunningFleet> {
         // First, so a path that cannot be opened fails before anything runs.
         let mut opts = match &cfg.audit_log {
-            Some(path) => ServeOptions::audit_log(path)?,
+            Some(path) => ServeOptions::audit_log(path, cfg.audit_watches)?,
             None => ServeOptions::default(),
         };
         let sim_cfg = cfg.sim.clone();

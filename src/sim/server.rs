@@ -55,9 +55,10 @@ pub struct ServeOptions {
 
 impl ServeOptions {
     /// Record mutating requests in an audit log at `path` (appended to).
-    pub fn audit_log(path: impl Into<std::path::PathBuf>) -> std::io::Result<Self> {
+    /// With `watches`, watches too ([`AuditLog::with_watches`]).
+    pub fn audit_log(path: impl Into<std::path::PathBuf>, watches: bool) -> std::io::Result<Self> {
         Ok(Self {
-            audit: Some(Arc::new(AuditLog::open(path)?)),
+            audit: Some(Arc::new(AuditLog::open(path)?.with_watches(watches))),
             ..Self::default()
         })
     }
