@@ -15,6 +15,7 @@ pub mod executor;
 pub mod first_live;
 #[cfg(any(test, feature = "testing"))]
 pub mod fixtures;
+pub mod fleet_list;
 pub mod fuzzy;
 pub mod journal_follow;
 pub mod launch;

@@ -22,6 +22,8 @@ pub struct CostFrame {
 #[derive(Debug, Clone, Default)]
 pub struct Derived {
     pub fleet_rows: Vec<FleetRow>,
+    /// The filter `fleet_rows` were made with.
+    pub fleet_filter: String,
     /// Indices into `fleet.alerts`, grouped by severity, region, service.
     pub alerts: Vec<usize>,
     /// Indices into `fleet.silences`: active, pending, expired.
@@ -45,8 +47,18 @@ impl Derived {
 
 /// Recomputes everything in [`Derived`] from the state.
 pub fn refresh(app: &mut AppState) {
+    // The fleet list sorts by health: the selection follows its row when
+    // the order moves under it (a new filter starts from the top instead,
+    // and the top row stays selected: it is the worst).
+    let selected = app
+        .derived
+        .fleet_rows
+        .get(app.sel.fleet)
+        .copied()
+        .filter(|_| app.sel.fleet > 0 && app.derived.fleet_filter == app.filter.text);
     let mut d = Derived {
         fleet_rows: lists::fleet_rows(app),
+        fleet_filter: app.filter.text.clone(),
         alerts: lists::alert_order(app),
         silences: lists::silence_order(app),
         ..Derived::default()
@@ -71,6 +83,9 @@ pub fn refresh(app: &mut AppState) {
     }
     if let Some(Overlay::Palette(p)) = &app.overlay {
         d.palette = palette::matches(app, &p.input);
+    }
+    if let Some(i) = selected.and_then(|s| d.fleet_rows.iter().position(|r| *r == s)) {
+        app.sel.fleet = i;
     }
     app.derived = d;
 }

@@ -9,10 +9,15 @@ use std::sync::Arc;
 
 mod alerts;
 mod big;
+mod large;
 pub mod ops;
 
 pub use alerts::{alerts, silences};
 pub use big::{BIG_REGIONS, BIG_SERVICES, big_app};
+pub use large::{
+    LARGE_CLOUD_REGIONS, LARGE_DEGRADED, LARGE_DOWN, LARGE_UNKNOWN, large_app, large_deployment,
+    large_names,
+};
 
 use super::state::AppState;
 use crate::config::{self, Config, Keymap, Overrides, Theme};

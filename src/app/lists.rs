@@ -21,13 +21,26 @@ pub enum FleetRow {
 }
 
 /// Region headers, each followed by its services; the filter keeps regions
-/// whose name or provider matches (with every service), and else services
-/// whose name matches.
+/// whose name, provider or cloud region matches (with every service), and
+/// else services whose name matches. In configured order, or the fleet
+/// list's worst-first order when the view is the list ([`fleet_list`]).
+///
+/// [`fleet_list`]: super::fleet_list
 pub fn fleet_rows(app: &AppState) -> Vec<FleetRow> {
     let f = &app.filter.text;
     let mut rows = Vec::new();
-    for (ri, r) in app.snapshot.regions.iter().enumerate() {
-        let region_hit = contains(&r.name, f) || contains(&r.provider, f);
+    let order: Vec<usize> = if super::fleet_list::active(app) {
+        super::fleet_list::order(app)
+    } else {
+        (0..app.snapshot.regions.len()).collect()
+    };
+    for ri in order {
+        let Some(r) = app.snapshot.regions.get(ri) else {
+            continue;
+        };
+        let region_hit = contains(&r.name, f)
+            || contains(&r.provider, f)
+            || contains(super::fleet_list::group(app, ri).1, f);
         let services: Vec<usize> = (0..r.services.len())
             .filter(|si| region_hit || contains(&r.services[*si].service, f))
             .collect();

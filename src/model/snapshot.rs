@@ -14,6 +14,9 @@ use super::{Alert, Health, SourceKind, SourceStatus, Timestamp};
 pub struct RegionSpec {
     pub name: String,
     pub provider: String,
+    /// The provider's region the clusters run in (`us-east-1`), which the
+    /// fleet list groups by.
+    pub cloud_region: String,
     pub production: bool,
     pub contexts: Vec<String>,
 }

@@ -19,6 +19,7 @@ pub fn regions(cfg: &Config) -> Vec<RegionSpec> {
         .map(|r| RegionSpec {
             name: r.name.clone(),
             provider: provider(r.provider).to_string(),
+            cloud_region: r.cloud_region.clone(),
             production: r.production
                 || r.clusters.iter().any(|c| {
                     cfg.policy

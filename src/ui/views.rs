@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod costs;
 pub mod fleet;
+pub mod fleet_list;
 pub mod fleet_matrix;
 pub mod logs;
 pub mod operations;

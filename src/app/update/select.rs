@@ -1,6 +1,7 @@
 //! The selection of each view: moving it, opening it, and what it is.
 
 use super::super::effect::Effect;
+use super::super::fleet_list;
 use super::super::lists::{self, FleetRow};
 use super::super::state::{AlertsTab, AppState, CostGroup, RegionTab, View};
 use super::{fail, info, logs, nav};
@@ -72,6 +73,10 @@ pub fn step(app: &mut AppState, action: Action) {
         logs::scroll(app, action);
         return;
     }
+    if *app.view() == View::Fleet && fleet_list::active(app) {
+        fleet_list::step(app, action);
+        return;
+    }
     let n = lists::current_count(app);
     let page = usize::from(app.size.1.saturating_sub(8)).max(1);
     let Some(i) = slot(app) else {
@@ -102,6 +107,7 @@ fn cycle<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
 /// Left/right: the previous/next region in the fleet view, else tabs.
 pub fn side(app: &mut AppState, forward: bool) {
     match app.view().clone() {
+        View::Fleet if fleet_list::active(app) => fleet_list::side(app, forward),
         View::Fleet => {
             let rows = lists::fleet_rows(app);
             let heads: Vec<usize> = rows

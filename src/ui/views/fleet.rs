@@ -2,6 +2,9 @@
 //! (production regions in the production colour); columns drop by priority
 //! as the terminal narrows, and blocks go side by side when they would not
 //! fit one above the other, so every region's health stays on screen.
+//! When they do not fit, one matrix shows every cell; when there are more
+//! regions than matrix columns (a large fleet), a list of regions, worst
+//! first (`fleet_list`).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -61,7 +64,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, look: &Look) {
     {
         cols += 1;
     }
-    let used = if n.div_ceil(cols) * need > cards_h {
+    let used = if crate::app::fleet_list::active(app) {
+        // Too many regions for matrix columns: a line each, worst first,
+        // leaving room for the firing alerts' summary.
+        let lines = blocks.len() as u16 * 2 + 3;
+        let h = lines.min(if area.height >= 18 {
+            area.height - 6
+        } else {
+            cards_h
+        });
+        super::fleet_list::draw(frame, Rect { height: h, ..area }, app, &blocks, look);
+        h
+    } else if n.div_ceil(cols) * need > cards_h {
         // The cards would hide services: one matrix shows every cell.
         let h = super::fleet_matrix::height(app, &blocks, area.width).min(cards_h);
         super::fleet_matrix::draw(frame, Rect { height: h, ..area }, app, &blocks, look);

@@ -14,7 +14,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::fleet::Block;
 use crate::app::state::AppState;
-use crate::model::RegionView;
+use crate::model::{RegionView, ServiceCell};
 use crate::sanitize::clean;
 use crate::ui::style::Look;
 
@@ -76,8 +76,35 @@ fn staggered(app: &AppState, blocks: &[Block], col_w: u16) -> bool {
         .any(|r| r.name.width() + 2 >= usize::from(col_w))
 }
 
+/// A service's cell in a region: health mark and ready count (`m`: from
+/// kube-state-metrics; `*`: an operation runs on it), in its health's style.
+pub fn cell(app: &AppState, r: &RegionView, c: &ServiceCell, look: &Look) -> (String, Style) {
+    let ready = match (c.ready, c.desired) {
+        (Some(a), Some(d)) if c.from_metrics => format!("{a}/{d}m"),
+        (Some(a), Some(d)) => format!("{a}/{d}"),
+        _ => "-".into(),
+    };
+    let op = app
+        .ops
+        .labels
+        .contains_key(&(c.service.clone(), r.name.clone()));
+    let text = format!(
+        "{} {ready}{}",
+        look.mark(c.health),
+        if op { "*" } else { "" }
+    );
+    let style = if op {
+        look.accent()
+    } else if r.stale {
+        look.stale()
+    } else {
+        look.health(c.health)
+    };
+    (text, style)
+}
+
 /// Pads or cuts `s` to `w` columns.
-fn fit(s: &str, w: usize) -> String {
+pub fn fit(s: &str, w: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
     for c in s.chars() {
@@ -162,27 +189,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, blocks: &[Block], loo
                 spans.push(Span::raw(" ".repeat(cw)));
                 continue;
             };
-            let ready = match (c.ready, c.desired) {
-                (Some(a), Some(d)) if c.from_metrics => format!("{a}/{d}m"),
-                (Some(a), Some(d)) => format!("{a}/{d}"),
-                _ => "-".into(),
-            };
-            let op = app
-                .ops
-                .labels
-                .contains_key(&(c.service.clone(), r.name.clone()));
-            let text = format!(
-                "{} {ready}{}",
-                look.mark(c.health),
-                if op { "*" } else { "" }
-            );
-            let mut style: Style = look.health(c.health);
-            if r.stale {
-                style = look.stale();
-            }
-            if op {
-                style = look.accent();
-            }
+            let (text, mut style) = cell(app, r, c, look);
             if row == Some(app.sel.fleet) {
                 style = look.selected();
             }
