@@ -158,6 +158,17 @@ fn good_rows_become_cost_lines_and_bad_rows_warnings_with_file_and_line() {
     let (again, w2) = reader.read(dir.path()).unwrap();
     assert_eq!(sorted(again), sorted(first_lines()));
     assert_eq!(w2.len(), warnings.len());
+
+    // One region's reader gets that region's lines only, and every warning.
+    let mut regional = FocusReader::default();
+    let (own, w3) = regional.read_region(dir.path(), "europe-west4").unwrap();
+    let want: Vec<_> = first_lines()
+        .into_iter()
+        .filter(|l| l.region == "europe-west4")
+        .collect();
+    assert!(!want.is_empty() && want.len() < first_lines().len());
+    assert_eq!(sorted(own), sorted(want));
+    assert_eq!(w3.len(), warnings.len());
 }
 
 #[test]

@@ -113,10 +113,10 @@ pub async fn fetch_once(
             )
         }
         Kind::FocusCsv { dir } => {
-            let dir = dir.clone();
+            let (dir, cloud_region) = (dir.clone(), src.cloud_region.clone());
             let mut reader = std::mem::take(&mut kept.focus);
             let (result, reader) = tokio::task::spawn_blocking(move || {
-                let r = reader_read(&mut reader, &dir);
+                let r = reader.read_region(&dir, &cloud_region);
                 (r, reader)
             })
             .await
@@ -134,13 +134,6 @@ pub async fn fetch_once(
         })
         .collect();
     Ok((lines, warnings))
-}
-
-fn reader_read(
-    reader: &mut focus_csv::FocusReader,
-    dir: &std::path::Path,
-) -> Result<(Vec<CostLine>, Vec<String>), String> {
-    reader.read(dir)
 }
 
 pub async fn run(src: BillingSource, tx: mpsc::Sender<Update>) {

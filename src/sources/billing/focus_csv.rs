@@ -37,7 +37,8 @@ struct Row {
 struct Parsed {
     len: u64,
     modified: Option<SystemTime>,
-    lines: Vec<CostLine>,
+    /// Lines by their `RegionId`: a region's reader copies only its own.
+    by_region: BTreeMap<String, Vec<CostLine>>,
     warnings: Vec<String>,
 }
 
@@ -64,6 +65,25 @@ impl FocusReader {
     /// Lines of every file in `dir` (new or changed files are parsed), and
     /// the warnings for skipped rows.
     pub fn read(&mut self, dir: &Path) -> Result<(Vec<CostLine>, Vec<String>), String> {
+        self.read_where(dir, None)
+    }
+
+    /// [`read`](Self::read), keeping only the lines of one `RegionId`: with
+    /// hundreds of regions reading one directory, each copies its own lines,
+    /// not the whole fleet's.
+    pub fn read_region(
+        &mut self,
+        dir: &Path,
+        region: &str,
+    ) -> Result<(Vec<CostLine>, Vec<String>), String> {
+        self.read_where(dir, Some(region))
+    }
+
+    fn read_where(
+        &mut self,
+        dir: &Path,
+        region: Option<&str>,
+    ) -> Result<(Vec<CostLine>, Vec<String>), String> {
         let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -86,10 +106,14 @@ impl FocusReader {
                 Some(p) => p.clone(),
                 None => {
                     let (lines, warnings) = parse_file(path);
+                    let mut by_region: BTreeMap<String, Vec<CostLine>> = BTreeMap::new();
+                    for l in lines {
+                        by_region.entry(l.region.clone()).or_default().push(l);
+                    }
                     let p = Arc::new(Parsed {
                         len,
                         modified,
-                        lines,
+                        by_region,
                         warnings,
                     });
                     shared.insert(path.clone(), p.clone());
@@ -102,7 +126,12 @@ impl FocusReader {
         let lines = self
             .seen
             .values()
-            .flat_map(|p| p.lines.iter().cloned())
+            .flat_map(|p| {
+                p.by_region
+                    .iter()
+                    .filter(|(r, _)| region.is_none_or(|want| want == r.as_str()))
+                    .flat_map(|(_, lines)| lines.iter().cloned())
+            })
             .collect();
         let warnings = self
             .seen
