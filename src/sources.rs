@@ -5,6 +5,7 @@ pub mod alertmanager;
 pub mod backoff;
 pub mod billing;
 pub mod fleet_metrics;
+pub mod fleet_slo;
 pub mod gather;
 pub mod http;
 pub mod hub;

@@ -175,3 +175,69 @@ fn a_cluster_whose_api_is_down_shows_its_workloads_from_metrics() {
     );
     assert!(o.stdout.contains("kube-state-metrics"), "{}", o.stdout);
 }
+
+/// (region, service) → request rate, from `status -o json`.
+fn rates(doc: &Value) -> BTreeMap<(String, String), f64> {
+    let mut out = BTreeMap::new();
+    for r in doc["regions"].as_array().unwrap() {
+        for c in r["services"].as_array().unwrap() {
+            if let Some(v) = c["requestRate"].as_f64() {
+                out.insert(
+                    (
+                        r["name"].as_str().unwrap().to_string(),
+                        c["service"].as_str().unwrap().to_string(),
+                    ),
+                    v,
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn slo_figures_come_from_the_fleet_store_and_agree_with_each_regions_own() {
+    let sim = ops_support::sim_with("1", &["--workloads", "metrics"]);
+    let text = std::fs::read_to_string(sim.config()).unwrap();
+    let store = text
+        .split("[fleet_metrics]\nurl = \"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let per_region = sim.path("per-region.toml");
+    std::fs::write(
+        &per_region,
+        text.replace("workloads = \"metrics\"", "workloads = \"watch\""),
+    )
+    .unwrap();
+    let (code, fleet) = status(&sim, &sim.config());
+    assert_eq!(code, 0, "{fleet}");
+    let (_, own) = status(&sim, &per_region);
+    // Every region's Prometheus source is the fleet store, not its own.
+    let prom: Vec<&Value> = fleet["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "prometheus")
+        .collect();
+    assert_eq!(prom.len(), 4, "{prom:?}");
+    for s in &prom {
+        let name = s["name"].as_str().unwrap();
+        assert!(
+            name.trim_end_matches('/') == store && !name.contains("/regions/"),
+            "{name} is not the fleet store {store}"
+        );
+    }
+    let (a, b) = (rates(&fleet), rates(&own));
+    assert_eq!(a.len(), 16, "{a:?}");
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        let w = b[k];
+        assert!(
+            *v > 0.0 && (v - w).abs() <= 0.1 * w.max(1.0),
+            "{k:?}: fleet store {v} vs the region's own {w}"
+        );
+    }
+}

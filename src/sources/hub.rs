@@ -11,6 +11,7 @@ use tokio::task::JoinSet;
 use super::alertmanager::{AmSource, Member};
 use super::billing::{self, BillingSource};
 use super::fleet_metrics::{MetricsRegion, MetricsSource};
+use super::fleet_slo::{self, FleetSloSource};
 use super::kube::ClusterSource;
 use super::needs::Needs;
 use super::prometheus::{self, PromSource, ServiceQueries};
@@ -26,6 +27,8 @@ pub struct Plan {
     pub billing: Vec<BillingSource>,
     /// Workload state of the `metrics` regions, from the fleet-wide store.
     pub metrics: Option<MetricsSource>,
+    /// SLO figures of the `metrics` regions, from the fleet-wide store.
+    pub slo: Option<FleetSloSource>,
     /// Sources that could not even be set up (bad header, ...): reported once.
     pub broken: Vec<SourceStatus>,
 }
@@ -63,6 +66,13 @@ impl Plan {
                     .map(|r| (SourceKind::Metrics, r.name.clone(), m.name.clone())),
             );
         }
+        if let Some(s) = &self.slo {
+            v.extend(
+                s.regions
+                    .iter()
+                    .map(|r| (SourceKind::Prometheus, r.clone(), s.name.clone())),
+            );
+        }
         v
     }
 }
@@ -82,9 +92,18 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
         alertmanagers: None,
         billing: Vec::new(),
         metrics: None,
+        slo: None,
         broken: Vec::new(),
     };
     let mut metric_regions: Vec<MetricsRegion> = Vec::new();
+    // The SLO queries for the whole fleet at once, if every one keeps the
+    // region label when rewritten (else each region asks its own).
+    let fleet_queries = cfg
+        .fleet_metrics
+        .as_ref()
+        .filter(|_| needs.prometheus)
+        .and_then(|fm| fleet_slo_queries(cfg, &fm.region_label));
+    let mut slo_regions: Vec<String> = Vec::new();
     // In config order: the HA rule sends a silence to the first member.
     let mut members: Vec<Member> = Vec::new();
     for region in &cfg.regions {
@@ -109,7 +128,9 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
                     .filter(|c| context.is_none_or(|ctx| ctx == c.context)),
             );
         }
-        if let Some(p) = region.prometheus.as_ref().filter(|_| needs.prometheus) {
+        if by_metrics && context.is_none() && fleet_queries.is_some() {
+            slo_regions.push(region.name.clone());
+        } else if let Some(p) = region.prometheus.as_ref().filter(|_| needs.prometheus) {
             let name = super::redact::endpoint(&p.url);
             let built = super::http::client(p.auth.as_ref(), &p.headers, p.timeout)
                 .and_then(|h| prometheus::client(h, &p.url));
@@ -182,6 +203,35 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
             }
         }
     }
+    if let (Some(fm), Some(services), false) =
+        (&cfg.fleet_metrics, fleet_queries, slo_regions.is_empty())
+    {
+        let p = &fm.endpoint;
+        let name = super::redact::endpoint(&p.url);
+        let built = super::http::client(p.auth.as_ref(), &p.headers, p.timeout)
+            .and_then(|h| prometheus::client(h, &p.url));
+        match built {
+            Ok(client) => {
+                plan.slo = Some(FleetSloSource {
+                    client,
+                    name,
+                    regions: slo_regions,
+                    region_label: fm.region_label.clone(),
+                    services,
+                    every: refresh.prometheus,
+                    timeout: p.timeout,
+                    stale_after,
+                    chart_points: if needs.charts { 120 } else { 0 },
+                })
+            }
+            Err(e) => {
+                for r in slo_regions {
+                    plan.broken
+                        .push(broken(SourceKind::Prometheus, &r, &name, e.clone()));
+                }
+            }
+        }
+    }
     if !members.is_empty() {
         plan.alertmanagers = Some(AmSource {
             members,
@@ -228,6 +278,32 @@ fn broken(kind: SourceKind, region: &str, name: &str, error: String) -> SourceSt
     let mut s = SourceStatus::new(kind, region, name);
     s.failed(error, 1);
     s
+}
+
+/// Every service's SLO queries rewritten for the fleet store
+/// ([`fleet_slo::by_region`]); `None` when one cannot be (it is logged).
+fn fleet_slo_queries(cfg: &Config, label: &str) -> Option<Vec<ServiceQueries>> {
+    let q = |service: &str, raw: &Option<String>| -> Result<Option<String>, ()> {
+        raw.as_deref()
+            .map(|r| {
+                fleet_slo::by_region(r, label).map_err(|e| {
+                    tracing::warn!("services.{service}.slo: asked per region, not fleet-wide: {e}")
+                })
+            })
+            .transpose()
+    };
+    cfg.services
+        .iter()
+        .map(|s| {
+            Ok(ServiceQueries {
+                service: s.name.clone(),
+                request_rate: q(&s.name, &s.slo.request_rate)?,
+                error_ratio: q(&s.name, &s.slo.error_ratio)?,
+                p95_latency: q(&s.name, &s.slo.p95_latency)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ()>>()
+        .ok()
 }
 
 fn queries(s: &config::Service, selector: Option<&str>) -> ServiceQueries {
@@ -330,5 +406,8 @@ pub fn spawn_with_refresh(
     }
     if let Some(m) = plan.metrics {
         tasks.spawn(super::fleet_metrics::run(m, tx.clone()));
+    }
+    if let Some(s) = plan.slo {
+        tasks.spawn(super::fleet_slo::run(s, tx.clone()));
     }
 }
