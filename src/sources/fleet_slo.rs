@@ -245,6 +245,7 @@ pub async fn run(src: FleetSloSource, tx: mpsc::Sender<Update>) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
