@@ -241,3 +241,77 @@ fn slo_figures_come_from_the_fleet_store_and_agree_with_each_regions_own() {
         );
     }
 }
+
+#[test]
+fn pods_nodes_and_hpas_from_metrics_agree_with_kubectl() {
+    let sim = ops_support::sim_with("1", &["--workloads", "metrics"]);
+    let lines = |s: String| s.lines().filter(|l| !l.trim().is_empty()).count() as i64;
+    // Pods come and go with the HPAs: read both sides back to back until
+    // they see the same world.
+    let start = Instant::now();
+    loop {
+        let (code, doc) = status(&sim, &sim.config());
+        assert_eq!(code, 0, "{doc}");
+        let mut mismatch = Vec::new();
+        for r in doc["regions"].as_array().unwrap() {
+            let region = r["name"].as_str().unwrap();
+            let s = &r["workloadSummary"];
+            assert!(s.is_object(), "{region} has no workload summary: {r}");
+            let phases = sim.kubectl(
+                region,
+                // The simulator's kube-state-metrics reports the shop's pods.
+                &[
+                    "get",
+                    "pods",
+                    "-n",
+                    "shop",
+                    "-o",
+                    "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}",
+                ],
+            );
+            let running = phases.lines().filter(|p| *p == "Running").count() as i64;
+            let total = lines(phases.clone());
+            let nodes = lines(sim.kubectl(region, &["get", "nodes", "-o", "name"]));
+            let hpas = lines(sim.kubectl(region, &["get", "hpa", "-A", "-o", "name"]));
+            let pods_total: i64 = s["pods"]
+                .as_object()
+                .unwrap()
+                .values()
+                .map(|v| v.as_i64().unwrap())
+                .sum();
+            let got = (
+                s["pods"]["Running"].as_i64().unwrap_or(0),
+                pods_total,
+                s["nodes"].as_i64().unwrap(),
+                s["hpas"].as_i64().unwrap(),
+            );
+            assert!(nodes > 0 && hpas > 0 && total > 0);
+            if got != (running, total, nodes, hpas) {
+                mismatch.push(format!(
+                    "{region}: metrics {got:?} kubectl {:?}",
+                    (running, total, nodes, hpas)
+                ));
+            }
+        }
+        if mismatch.is_empty() {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "never agreed: {mismatch:?}"
+        );
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    // The table says it too.
+    let o = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .arg("--config")
+        .arg(sim.config())
+        .arg("status")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("Workloads from kube-state-metrics") && text.contains("RESTARTS"),
+        "{text}"
+    );
+}

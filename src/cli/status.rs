@@ -86,5 +86,39 @@ fn table(snap: &FleetSnapshot) -> String {
     } else {
         ""
     };
-    format!("{t}\n{legend}{}", output::source_problems(&sources))
+    format!(
+        "{t}\n{legend}{}{}",
+        summary_table(snap),
+        output::source_problems(&sources)
+    )
+}
+
+/// The `metrics` regions' pods, restarts, nodes and HPAs, when any region
+/// has them.
+fn summary_table(snap: &FleetSnapshot) -> String {
+    let with: Vec<_> = snap
+        .regions
+        .iter()
+        .filter_map(|r| r.workload_summary.as_ref().map(|s| (r, s)))
+        .collect();
+    if with.is_empty() {
+        return String::new();
+    }
+    let mut t = output::table(&[
+        "REGION", "PODS", "RUNNING", "PENDING", "FAILED", "RESTARTS", "NODES", "HPAS", "AT MAX",
+    ]);
+    for (r, s) in with {
+        t.add_row(vec![
+            clean(&r.name).into_owned(),
+            s.pods.values().sum::<u32>().to_string(),
+            s.phase("Running").to_string(),
+            s.phase("Pending").to_string(),
+            s.phase("Failed").to_string(),
+            s.restarts.to_string(),
+            s.nodes.to_string(),
+            s.hpas.to_string(),
+            s.hpas_at_max.to_string(),
+        ]);
+    }
+    format!("\nWorkloads from kube-state-metrics:\n{t}\n")
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::health::{self, HealthInput, RolloutFacts};
-use super::state::FleetState;
+use super::state::{FleetState, WorkloadSummary};
 use super::{Alert, Health, SourceKind, SourceStatus, Timestamp};
 
 /// What the snapshot needs to know of a configured region.
@@ -146,6 +146,10 @@ pub struct RegionView {
     pub cost_age_seconds: Option<i64>,
     pub sources: Vec<SourceStatus>,
     pub services: Vec<ServiceCell>,
+    /// Pods, restarts, nodes and HPAs of its clusters from kube-state-metrics
+    /// (`metrics` mode; absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workload_summary: Option<WorkloadSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -320,6 +324,11 @@ fn region_view(
         cost_age_seconds,
         sources,
         services: cells,
+        workload_summary: data.filter(|d| !d.metric_summary.is_empty()).map(|d| {
+            let mut sum = WorkloadSummary::default();
+            d.metric_summary.values().for_each(|c| sum.add(c));
+            sum
+        }),
     }
 }
 

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use super::kube::*;
 use super::slo::{Series, SloValues};
 use super::{Alert, CostLine, Silence, SourceStatus};
@@ -36,6 +38,9 @@ pub struct RegionData {
     /// Deployments as kube-state-metrics reports them, by context: what a
     /// region in `metrics` mode shows while no watch of it is current.
     pub metric_deployments: BTreeMap<String, BTreeMap<Key, DeploymentRow>>,
+    /// Pods, restarts, nodes and HPAs as kube-state-metrics reports them,
+    /// by context (`metrics` mode).
+    pub metric_summary: BTreeMap<String, WorkloadSummary>,
     /// Keyed by service name.
     pub slo: BTreeMap<String, SloValues>,
     pub slo_series: BTreeMap<String, SloSeries>,
@@ -124,6 +129,46 @@ pub enum Update {
         context: String,
         rows: Vec<DeploymentRow>,
     },
+    /// One cluster's pods, restarts, nodes and HPAs read from metrics.
+    MetricSummary {
+        region: String,
+        context: String,
+        summary: WorkloadSummary,
+    },
+}
+
+/// A cluster's (or region's) workloads in figures, from kube-state-metrics:
+/// pods by phase, container restarts, nodes, HPAs and how many of them are
+/// at their maximum.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkloadSummary {
+    /// Phase (`Running`, `Pending`, `Failed`, ...) → pods.
+    pub pods: BTreeMap<String, u32>,
+    /// Container restarts since the containers started, summed.
+    pub restarts: u64,
+    pub nodes: u32,
+    pub hpas: u32,
+    /// HPAs whose current replicas reached their maximum.
+    pub hpas_at_max: u32,
+}
+
+impl WorkloadSummary {
+    /// Pods in `phase`.
+    pub fn phase(&self, phase: &str) -> u32 {
+        self.pods.get(phase).copied().unwrap_or(0)
+    }
+
+    /// Adds another cluster's figures.
+    pub fn add(&mut self, o: &WorkloadSummary) {
+        for (phase, n) in &o.pods {
+            *self.pods.entry(phase.clone()).or_default() += n;
+        }
+        self.restarts += o.restarts;
+        self.nodes += o.nodes;
+        self.hpas += o.hpas;
+        self.hpas_at_max += o.hpas_at_max;
+    }
 }
 
 /// Events kept per cluster: the most recent ones.
@@ -181,6 +226,17 @@ impl FleetState {
                         && s.region == region
                         && s.name == context)
                 });
+            }
+            Update::MetricSummary {
+                region,
+                context,
+                summary,
+            } => {
+                self.regions
+                    .entry(region)
+                    .or_default()
+                    .metric_summary
+                    .insert(context, summary);
             }
             Update::MetricDeployments {
                 region,

@@ -12,7 +12,7 @@ use prometheus_http_query::Client;
 use prometheus_http_query::response::Data;
 use tokio::sync::mpsc;
 
-use crate::model::state::Update;
+use crate::model::state::{Update, WorkloadSummary};
 use crate::model::{DeploymentRow, SourceKind, SourceStatus, Timestamp};
 
 /// The series read, by what they fill in.
@@ -163,26 +163,132 @@ fn rows(
     out
 }
 
+/// The summary queries: pods by phase, restarts and nodes aggregated per
+/// cluster in the store (small answers at any fleet size), and the HPAs'
+/// current and maximum replicas.
+fn summary_queries(region: &str, cluster: &str) -> [String; 5] {
+    let by = format!("{region}, {cluster}");
+    [
+        format!("sum by ({by}, phase) (kube_pod_status_phase)"),
+        format!("sum by ({by}) (kube_pod_container_status_restarts_total)"),
+        format!("count by ({by}) (kube_node_info)"),
+        "kube_horizontalpodautoscaler_status_current_replicas".to_string(),
+        "kube_horizontalpodautoscaler_spec_max_replicas".to_string(),
+    ]
+}
+
+type Series = Vec<(BTreeMap<String, String>, f64)>;
+
+/// Summaries per (region, context) that had any series.
+fn summaries(
+    src: &Shape<'_>,
+    [phases, restarts, nodes, hpa_cur, hpa_max]: [Series; 5],
+) -> BTreeMap<(String, String), WorkloadSummary> {
+    let mut out: BTreeMap<(String, String), WorkloadSummary> = BTreeMap::new();
+    let key = |l: &BTreeMap<String, String>| -> Option<(String, String)> {
+        let get = |k: &str| l.get(k).map(String::as_str).unwrap_or("");
+        let region = src
+            .regions
+            .iter()
+            .find(|r| r.name == get(src.region_label))?;
+        let context = context_of(region, get(src.cluster_label))?;
+        Some((region.name.clone(), context.clone()))
+    };
+    for (l, v) in &phases {
+        if let (Some(k), Some(phase)) = (key(l), l.get("phase")) {
+            let s = out.entry(k).or_default();
+            *s.pods.entry(phase.clone()).or_default() += count(*v);
+        }
+    }
+    for (l, v) in &restarts {
+        if let Some(k) = key(l) {
+            out.entry(k).or_default().restarts += u64::from(count(*v));
+        }
+    }
+    for (l, v) in &nodes {
+        if let Some(k) = key(l) {
+            out.entry(k).or_default().nodes += count(*v);
+        }
+    }
+    let hpa = |l: &BTreeMap<String, String>| {
+        let get = |k: &str| l.get(k).cloned().unwrap_or_default();
+        (
+            get(src.region_label),
+            get(src.cluster_label),
+            get("namespace"),
+            get("horizontalpodautoscaler"),
+        )
+    };
+    let max: BTreeMap<_, f64> = hpa_max.iter().map(|(l, v)| (hpa(l), *v)).collect();
+    for (l, v) in &hpa_cur {
+        let top = max.get(&hpa(l)).copied();
+        if let Some(k) = key(l) {
+            let s = out.entry(k).or_default();
+            s.hpas += 1;
+            if top.is_some_and(|m| *v >= m) {
+                s.hpas_at_max += 1;
+            }
+        }
+    }
+    out
+}
+
 /// One poll: the fleet's rows, and per region whether it had any series.
+/// The summaries (pods, restarts, nodes, HPAs) are best effort: a store
+/// that fails them still gives the deployments.
 pub async fn poll_once(src: &MetricsSource) -> Result<Vec<Update>, String> {
-    let (d, r, u) = futures::join!(
-        vector(&src.client, DESIRED, src.timeout),
-        vector(&src.client, READY, src.timeout),
-        vector(&src.client, UPDATED, src.timeout),
+    let [q0, q1, q2, q3, q4] = summary_queries(&src.region_label, &src.cluster_label);
+    let ((d, r, u), (p, rs, n, hc, hm)) = futures::join!(
+        async {
+            futures::join!(
+                vector(&src.client, DESIRED, src.timeout),
+                vector(&src.client, READY, src.timeout),
+                vector(&src.client, UPDATED, src.timeout),
+            )
+        },
+        async {
+            futures::join!(
+                vector(&src.client, &q0, src.timeout),
+                vector(&src.client, &q1, src.timeout),
+                vector(&src.client, &q2, src.timeout),
+                vector(&src.client, &q3, src.timeout),
+                vector(&src.client, &q4, src.timeout),
+            )
+        },
     );
     let shape = Shape {
         regions: &src.regions,
         region_label: &src.region_label,
         cluster_label: &src.cluster_label,
     };
-    Ok(rows(&shape, d?, r?, u?)
+    let mut out: Vec<Update> = rows(&shape, d?, r?, u?)
         .into_iter()
         .map(|((region, context), rows)| Update::MetricDeployments {
             region,
             context,
             rows,
         })
-        .collect())
+        .collect();
+    match (p, rs, n, hc, hm) {
+        (Ok(p), Ok(rs), Ok(n), Ok(hc), Ok(hm)) => {
+            out.extend(summaries(&shape, [p, rs, n, hc, hm]).into_iter().map(
+                |((region, context), summary)| Update::MetricSummary {
+                    region,
+                    context,
+                    summary,
+                },
+            ))
+        }
+        (p, rs, n, hc, hm) => {
+            let e = [p.err(), rs.err(), n.err(), hc.err(), hm.err()]
+                .into_iter()
+                .flatten()
+                .next()
+                .unwrap_or_default();
+            tracing::warn!("fleet metrics: pods, nodes and HPAs not read: {e}");
+        }
+    }
+    Ok(out)
 }
 
 /// Polls every `every` until the receiving side goes away; one status per

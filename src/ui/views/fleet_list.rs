@@ -95,10 +95,14 @@ fn selected_line(app: &AppState, items: &[Item]) -> usize {
         .unwrap_or(0)
 }
 
+/// Stale or without data, else (from metrics) pods failed or pending.
 fn region_state(r: &RegionView) -> String {
+    let pods = |phase: &str| r.workload_summary.as_ref().map_or(0, |s| s.phase(phase));
     match (r.data_age_seconds, r.health_age_seconds, r.stale) {
         (Some(a), _, true) => format!("STALE {}", format::age(a)),
         (_, None, _) => "no data".into(),
+        _ if pods("Failed") > 0 => format!("{} failed", pods("Failed")),
+        _ if pods("Pending") > 0 => format!("{} pend", pods("Pending")),
         _ => String::new(),
     }
 }
