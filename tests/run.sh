@@ -77,4 +77,4 @@ cargo test "$@"
 # works (its figures here mean nothing).
 say "benchmarks build; scripts/bench at a tiny size"
 cargo build --benches
-scripts/bench --regions 2 --runs 1 --bin target/debug/opsdeck
+scripts/bench --regions 2 --runs 1 --fleet 51 --bin target/debug/opsdeck

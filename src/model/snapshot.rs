@@ -1,7 +1,7 @@
 //! [`FleetSnapshot`]: regions × services, each cell with its health, what
 //! the console's fleet view and `opsdeck status` draw.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -166,9 +166,10 @@ impl FleetSnapshot {
         state: &FleetState,
         now: Timestamp,
     ) -> FleetSnapshot {
+        let day_costs = DayCosts::of(state);
         let regions = regions
             .iter()
-            .map(|r| region_view(r, services, state, now))
+            .map(|r| region_view(r, services, state, &day_costs, now))
             .collect();
         FleetSnapshot { at: now, regions }
     }
@@ -183,10 +184,38 @@ impl FleetSnapshot {
     }
 }
 
+/// Each region's latest billing day and its cost per service that day, in
+/// two passes over the fleet's cost lines (not one pass per cell: at
+/// hundreds of regions the lines number hundreds of thousands).
+struct DayCosts<'a> {
+    latest: HashMap<&'a str, jiff::civil::Date>,
+    by_service: HashMap<(&'a str, &'a str), f64>,
+}
+
+impl<'a> DayCosts<'a> {
+    fn of(state: &'a FleetState) -> Self {
+        let mut latest: HashMap<&str, jiff::civil::Date> = HashMap::new();
+        for c in &state.costs {
+            let d = latest.entry(c.region.as_str()).or_insert(c.day);
+            *d = (*d).max(c.day);
+        }
+        let mut by_service: HashMap<(&str, &str), f64> = HashMap::new();
+        for c in &state.costs {
+            if let Some(service) = c.service.as_deref()
+                && latest.get(c.region.as_str()) == Some(&c.day)
+            {
+                *by_service.entry((c.region.as_str(), service)).or_default() += c.amount;
+            }
+        }
+        DayCosts { latest, by_service }
+    }
+}
+
 fn region_view(
     spec: &RegionSpec,
     services: &[ServiceSpec],
     state: &FleetState,
+    day_costs: &DayCosts<'_>,
     now: Timestamp,
 ) -> RegionView {
     let data = state.regions.get(&spec.name);
@@ -206,12 +235,7 @@ fn region_view(
         .iter()
         .find(|s| s.kind == SourceKind::Metrics)
         .is_none_or(|s| s.stale);
-    let latest_day = state
-        .costs
-        .iter()
-        .filter(|c| c.region == spec.name)
-        .map(|c| c.day)
-        .max();
+    let latest_day = day_costs.latest.get(spec.name.as_str()).copied();
     let cells: Vec<ServiceCell> = services
         .iter()
         .map(|svc| {
@@ -261,17 +285,12 @@ fn region_view(
                 max_p95_seconds: svc.max_p95_seconds,
                 critical_alerts: critical,
             });
-            let cost = latest_day.map(|day| {
-                state
-                    .costs
-                    .iter()
-                    .filter(|c| {
-                        c.region == spec.name
-                            && c.day == day
-                            && c.service.as_deref() == Some(svc.name.as_str())
-                    })
-                    .map(|c| c.amount)
-                    .sum::<f64>()
+            let cost = latest_day.map(|_| {
+                day_costs
+                    .by_service
+                    .get(&(spec.name.as_str(), svc.name.as_str()))
+                    .copied()
+                    .unwrap_or(0.0)
             });
             ServiceCell {
                 from_metrics,
