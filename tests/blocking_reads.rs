@@ -109,6 +109,7 @@ async fn a_cost_explorer_poll_reads_the_credentials_file_off_the_runtime_thread(
     let src = BillingSource {
         region: "eu".into(),
         cloud_region: "eu-west-1".into(),
+        contexts: Vec::new(),
         provider: "aws".into(),
         kind: Kind::AwsCostExplorer {
             endpoint: format!("http://127.0.0.1:{}", common::closed_port()),

@@ -120,6 +120,7 @@ fn focus_source(dir: &Path) -> BillingSource {
     BillingSource {
         region: "r1".into(),
         cloud_region: "us-east-1".into(),
+        contexts: Vec::new(),
         provider: "aws".into(),
         kind: Kind::FocusCsv { dir: dir.into() },
         http: http(),

@@ -161,7 +161,9 @@ fn good_rows_become_cost_lines_and_bad_rows_warnings_with_file_and_line() {
 
     // One region's reader gets that region's lines only, and every warning.
     let mut regional = FocusReader::default();
-    let (own, w3) = regional.read_region(dir.path(), "europe-west4").unwrap();
+    let (own, w3) = regional
+        .read_region(dir.path(), "europe-west4", &[])
+        .unwrap();
     let want: Vec<_> = first_lines()
         .into_iter()
         .filter(|l| l.region == "europe-west4")
@@ -248,4 +250,31 @@ fn set_modified(path: &Path, t: SystemTime) {
         .unwrap()
         .set_modified(t)
         .unwrap();
+}
+
+#[test]
+fn clusters_in_one_cloud_region_each_get_the_rows_tagged_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("aws.csv"),
+        "BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ProviderName,RegionId,Tags\n\
+         10,10,USD,2026-11-20T00:00:00Z,AWS,us-east-1,\"{\"\"cluster\"\":\"\"prod-a\"\",\"\"service\"\":\"\"checkout\"\"}\"\n\
+         20,20,USD,2026-11-20T00:00:00Z,AWS,us-east-1,\"{\"\"cluster\"\":\"\"prod-b\"\",\"\"service\"\":\"\"checkout\"\"}\"\n\
+         5,5,USD,2026-11-20T00:00:00Z,AWS,us-east-1,\"{\"\"service\"\":\"\"shared\"\"}\"\n",
+    )
+    .unwrap();
+    let amounts = |clusters: &[&str]| {
+        let clusters: Vec<String> = clusters.iter().map(|c| c.to_string()).collect();
+        let (lines, w) = FocusReader::default()
+            .read_region(dir.path(), "us-east-1", &clusters)
+            .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let mut a: Vec<f64> = lines.iter().map(|l| l.amount).collect();
+        a.sort_by(f64::total_cmp);
+        a
+    };
+    // Its own tagged row, and the untagged (shared) one.
+    assert_eq!(amounts(&["prod-a"]), [5.0, 10.0]);
+    assert_eq!(amounts(&["prod-b"]), [5.0, 20.0]);
+    assert_eq!(amounts(&["prod-a", "prod-b"]), [5.0, 10.0, 20.0]);
 }

@@ -43,6 +43,9 @@ pub struct BillingSource {
     pub region: String,
     /// Provider region code the bill uses (`cloud_region`).
     pub cloud_region: String,
+    /// The region's kubeconfig contexts: a FOCUS row tagged with a cluster
+    /// is the region's only if it names one of them.
+    pub contexts: Vec<String>,
     pub provider: String,
     pub kind: Kind,
     pub http: reqwest::Client,
@@ -114,9 +117,10 @@ pub async fn fetch_once(
         }
         Kind::FocusCsv { dir } => {
             let (dir, cloud_region) = (dir.clone(), src.cloud_region.clone());
+            let contexts = src.contexts.clone();
             let mut reader = std::mem::take(&mut kept.focus);
             let (result, reader) = tokio::task::spawn_blocking(move || {
-                let r = reader.read_region(&dir, &cloud_region);
+                let r = reader.read_region(&dir, &cloud_region, &contexts);
                 (r, reader)
             })
             .await

@@ -361,6 +361,7 @@ fn billing_source(
     BillingSource {
         region: region.name.clone(),
         cloud_region: region.cloud_region.clone(),
+        contexts: region.clusters.iter().map(|c| c.context.clone()).collect(),
         provider: provider.into(),
         kind,
         http: reqwest::Client::new(),

@@ -37,8 +37,9 @@ struct Row {
 struct Parsed {
     len: u64,
     modified: Option<SystemTime>,
-    /// Lines by their `RegionId`: a region's reader copies only its own.
-    by_region: BTreeMap<String, Vec<CostLine>>,
+    /// Lines by their `RegionId` and cluster tag: a region's reader copies
+    /// only its own.
+    by_region: BTreeMap<(String, Option<String>), Vec<CostLine>>,
     warnings: Vec<String>,
 }
 
@@ -68,21 +69,24 @@ impl FocusReader {
         self.read_where(dir, None)
     }
 
-    /// [`read`](Self::read), keeping only the lines of one `RegionId`: with
-    /// hundreds of regions reading one directory, each copies its own lines,
-    /// not the whole fleet's.
+    /// [`read`](Self::read), keeping only the lines of one `RegionId` that
+    /// belong to one of `clusters` (their cluster tag names it) or to no
+    /// cluster (untagged): several clusters in one cloud region each get
+    /// their own cost, and with hundreds of regions reading one directory
+    /// each copies its own lines, not the whole fleet's.
     pub fn read_region(
         &mut self,
         dir: &Path,
         region: &str,
+        clusters: &[String],
     ) -> Result<(Vec<CostLine>, Vec<String>), String> {
-        self.read_where(dir, Some(region))
+        self.read_where(dir, Some((region, clusters)))
     }
 
     fn read_where(
         &mut self,
         dir: &Path,
-        region: Option<&str>,
+        only: Option<(&str, &[String])>,
     ) -> Result<(Vec<CostLine>, Vec<String>), String> {
         let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut files: Vec<PathBuf> = entries
@@ -105,10 +109,14 @@ impl FocusReader {
             let parsed = match shared.get(path).filter(|p| p.is(len, modified)) {
                 Some(p) => p.clone(),
                 None => {
-                    let (lines, warnings) = parse_file(path);
-                    let mut by_region: BTreeMap<String, Vec<CostLine>> = BTreeMap::new();
-                    for l in lines {
-                        by_region.entry(l.region.clone()).or_default().push(l);
+                    let (lines, warnings) = parse_tagged(path);
+                    let mut by_region: BTreeMap<(String, Option<String>), Vec<CostLine>> =
+                        BTreeMap::new();
+                    for (l, cluster) in lines {
+                        by_region
+                            .entry((l.region.clone(), cluster))
+                            .or_default()
+                            .push(l);
                     }
                     let p = Arc::new(Parsed {
                         len,
@@ -129,7 +137,14 @@ impl FocusReader {
             .flat_map(|p| {
                 p.by_region
                     .iter()
-                    .filter(|(r, _)| region.is_none_or(|want| want == r.as_str()))
+                    .filter(|((r, cluster), _)| {
+                        only.is_none_or(|(want, clusters)| {
+                            want == r.as_str()
+                                && cluster
+                                    .as_ref()
+                                    .is_none_or(|c| clusters.iter().any(|k| k == c))
+                        })
+                    })
                     .flat_map(|(_, lines)| lines.iter().cloned())
             })
             .collect();
@@ -142,17 +157,33 @@ impl FocusReader {
     }
 }
 
-fn service_of(tags: Option<&str>) -> Option<String> {
-    let tags: BTreeMap<String, serde_json::Value> = serde_json::from_str(tags?).ok()?;
-    SERVICE_TAGS
-        .iter()
-        .find_map(|k| tags.get(*k))
-        .and_then(|v| v.as_str().map(str::to_string))
+/// Which tag names the cluster (a kubeconfig context): the first present.
+const CLUSTER_TAGS: &[&str] = &["cluster", "kubernetes_cluster", "aws:eks:cluster-name"];
+
+/// The service and the cluster a row's tags name.
+fn tagged(tags: Option<&str>) -> (Option<String>, Option<String>) {
+    let Some(tags) =
+        tags.and_then(|t| serde_json::from_str::<BTreeMap<String, serde_json::Value>>(t).ok())
+    else {
+        return (None, None);
+    };
+    let first = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| tags.get(*k))
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    (first(SERVICE_TAGS), first(CLUSTER_TAGS))
 }
 
 /// Parses one file; a row that does not parse is a warning naming the file
 /// and line, not an error.
 pub fn parse_file(path: &Path) -> (Vec<CostLine>, Vec<String>) {
+    let (lines, warnings) = parse_tagged(path);
+    (lines.into_iter().map(|(l, _)| l).collect(), warnings)
+}
+
+/// [`parse_file`], each line with the cluster its tags name.
+fn parse_tagged(path: &Path) -> (Vec<(CostLine, Option<String>)>, Vec<String>) {
     let mut lines = Vec::new();
     let mut warnings = Vec::new();
     let mut reader = match csv::ReaderBuilder::new().flexible(false).from_path(path) {
@@ -195,14 +226,20 @@ pub fn parse_file(path: &Path) -> (Vec<CostLine>, Vec<String>) {
             .and_then(|d| d.parse::<jiff::civil::Date>().ok());
         let amount = row.effective_cost.or(row.billed_cost);
         match (day, amount) {
-            (Some(day), Some(amount)) if amount.is_finite() => lines.push(CostLine {
-                day,
-                provider: provider_name(row.provider.as_deref().unwrap_or("")),
-                region: row.region.unwrap_or_default(),
-                service: service_of(row.tags.as_deref()),
-                amount,
-                currency: row.currency.unwrap_or_else(|| "USD".into()),
-            }),
+            (Some(day), Some(amount)) if amount.is_finite() => {
+                let (service, cluster) = tagged(row.tags.as_deref());
+                lines.push((
+                    CostLine {
+                        day,
+                        provider: provider_name(row.provider.as_deref().unwrap_or("")),
+                        region: row.region.unwrap_or_default(),
+                        service,
+                        amount,
+                        currency: row.currency.unwrap_or_else(|| "USD".into()),
+                    },
+                    cluster,
+                ))
+            }
             (None, _) => warnings.push(format!(
                 "{}:{line_no}: skipped: ChargePeriodStart {:?} is not a date",
                 path.display(),
