@@ -104,6 +104,7 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
         .filter(|_| needs.prometheus)
         .and_then(|fm| fleet_slo_queries(cfg, &fm.region_label));
     let mut slo_regions: Vec<String> = Vec::new();
+    let billing_http = reqwest::Client::new();
     // In config order: the HA rule sends a silence to the first member.
     let mut members: Vec<Member> = Vec::new();
     for region in &cfg.regions {
@@ -174,7 +175,7 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
         }
         if let Some(b) = region.billing.as_ref().filter(|_| needs.billing) {
             plan.billing
-                .push(billing_source(cfg, region, b, stale_after));
+                .push(billing_source(cfg, region, b, stale_after, &billing_http));
         }
     }
     if let (Some(fm), false) = (&cfg.fleet_metrics, metric_regions.is_empty()) {
@@ -316,11 +317,15 @@ fn queries(s: &config::Service, selector: Option<&str>) -> ServiceQueries {
     }
 }
 
+/// `http` is one client for every billing source of the plan: building a
+/// client loads the system's root certificates, which hundreds of regions
+/// would each pay (clones share the connection pool).
 fn billing_source(
     cfg: &Config,
     region: &config::Region,
     b: &config::Billing,
     stale_after: u32,
+    http: &reqwest::Client,
 ) -> BillingSource {
     let kind = match b {
         config::Billing::Opencost { url } => billing::Kind::Opencost {
@@ -364,7 +369,7 @@ fn billing_source(
         contexts: region.clusters.iter().map(|c| c.context.clone()).collect(),
         provider: provider.into(),
         kind,
-        http: reqwest::Client::new(),
+        http: http.clone(),
         every: cfg.ui.refresh.billing,
         timeout: Duration::from_secs(20),
         stale_after,
