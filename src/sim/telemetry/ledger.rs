@@ -240,17 +240,41 @@ impl Ledger {
         from_ms: i64,
         to_ms: i64,
     ) -> BTreeMap<ResourceKey, ResourceCost> {
+        self.resources_between_where(from_ms, to_ms, |_| true)
+    }
+
+    /// [`Self::resources_between`] for the resources `keep` accepts only,
+    /// reading just the hours that overlap (a Cost Explorer request for one
+    /// region of hundreds must not walk, and copy, the whole fleet's ledger
+    /// once per day it asks for).
+    pub fn resources_between_where(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        keep: impl Fn(&ResourceKey) -> bool,
+    ) -> BTreeMap<ResourceKey, ResourceCost> {
         let mut out: BTreeMap<ResourceKey, ResourceCost> = BTreeMap::new();
         let base_h = self.baseline_hours(from_ms, to_ms);
         if base_h > 0.0 {
-            for (k, c) in &self.baseline.resources {
+            for (k, c) in self.baseline.resources.iter().filter(|(k, _)| keep(k)) {
                 let e = out.entry(k.clone()).or_default();
                 e.cost += c.cost * base_h;
                 e.quantity += c.quantity * base_h;
             }
         }
-        for ((hour, k), c) in &self.resources {
-            if *hour + HOUR_MS <= from_ms || *hour >= to_ms {
+        let first = ResourceKey {
+            region: String::new(),
+            kind: CostKind::Compute,
+            resource: String::new(),
+            sku: String::new(),
+            service_tag: String::new(),
+        };
+        let hours = self
+            .resources
+            .range((from_ms - HOUR_MS + 1, first)..)
+            .take_while(|((hour, _), _)| *hour < to_ms);
+        for ((hour, k), c) in hours {
+            if *hour + HOUR_MS <= from_ms || !keep(k) {
                 continue;
             }
             let f = self.overlap_fraction(*hour, from_ms, to_ms);

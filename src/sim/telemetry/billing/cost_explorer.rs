@@ -245,7 +245,16 @@ fn answer(t: &Telemetry, req: &Request) -> Result<Value, String> {
         let mut total = (0.0, 0.0);
         let until = pe.min(now);
         if until > ps {
-            for (k, c) in e.ledger.resources_between(ps, until) {
+            let aws = |k: &ResourceKey| {
+                e.ledger.regions.get(&k.region).is_some_and(|info| {
+                    info.provider == Provider::Aws
+                        && req
+                            .filter
+                            .as_ref()
+                            .is_none_or(|f| passes(f, k, &info.cloud_region).unwrap_or(true))
+                })
+            };
+            for (k, c) in e.ledger.resources_between_where(ps, until, aws) {
                 let Some(info) = e.ledger.regions.get(&k.region) else {
                     continue;
                 };
