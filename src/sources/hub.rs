@@ -222,7 +222,11 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
                     every: refresh.prometheus,
                     timeout: p.timeout,
                     stale_after,
-                    chart_points: if needs.charts { 120 } else { 0 },
+                    // No fleet-wide range queries: one over hundreds of
+                    // regions' histograms costs a store like the
+                    // simulator's tens of seconds and starves the instant
+                    // queries behind it. Charts stay empty in this mode.
+                    chart_points: 0,
                 })
             }
             Err(e) => {
