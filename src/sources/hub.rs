@@ -178,12 +178,18 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
                 .push(billing_source(cfg, region, b, stale_after, &billing_http));
         }
     }
-    if let (Some(fm), false) = (&cfg.fleet_metrics, metric_regions.is_empty()) {
+    // One client for the fleet store, shared by its workload and SLO reads.
+    let store = cfg.fleet_metrics.as_ref().map(|fm| {
         let p = &fm.endpoint;
-        let name = super::redact::endpoint(&p.url);
         let built = super::http::client(p.auth.as_ref(), &p.headers, p.timeout)
             .and_then(|h| prometheus::client(h, &p.url));
-        match built {
+        (super::redact::endpoint(&p.url), built)
+    });
+    if let (Some(fm), Some((name, built)), false) =
+        (&cfg.fleet_metrics, &store, metric_regions.is_empty())
+    {
+        let (p, name) = (&fm.endpoint, name.clone());
+        match built.clone() {
             Ok(client) => {
                 plan.metrics = Some(MetricsSource {
                     client,
@@ -204,14 +210,14 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
             }
         }
     }
-    if let (Some(fm), Some(services), false) =
-        (&cfg.fleet_metrics, fleet_queries, slo_regions.is_empty())
-    {
-        let p = &fm.endpoint;
-        let name = super::redact::endpoint(&p.url);
-        let built = super::http::client(p.auth.as_ref(), &p.headers, p.timeout)
-            .and_then(|h| prometheus::client(h, &p.url));
-        match built {
+    if let (Some(fm), Some((name, built)), Some(services), false) = (
+        &cfg.fleet_metrics,
+        &store,
+        fleet_queries,
+        slo_regions.is_empty(),
+    ) {
+        let (p, name) = (&fm.endpoint, name.clone());
+        match built.clone() {
             Ok(client) => {
                 plan.slo = Some(FleetSloSource {
                     client,
