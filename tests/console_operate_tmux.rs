@@ -260,11 +260,12 @@ fn a_hang_up_does_not_stop_an_operation_started_from_the_console() {
     let first = tmux.screen();
     assert!(!first.contains("did not finish"), "{first}");
     tmux.keys(&["4"]);
+    // Wait for the journal row itself: a capture can land mid-frame, with
+    // the header drawn and the rows not yet.
     let ops = tmux.wait_for("the operations view", Duration::from_secs(10), |s| {
-        s.contains("Journal (1)")
+        s.contains("Journal (1)") && s.contains("roll back checkout in us-east-1")
     });
     assert!(ops.contains("succeeded"), "{ops}");
-    assert!(ops.contains("roll back checkout in us-east-1"), "{ops}");
 }
 
 #[test]

@@ -3,90 +3,21 @@
 //! to the alerts view, quit, and check the terminal was restored.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod tmux_support;
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new() -> Tmux {
-        let found = Command::new("tmux")
-            .arg("-V")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-        assert!(
-            found,
-            "tmux is not installed: run `bash tests/run.sh` (it installs tmux) or `apt-get install tmux`"
-        );
-        Tmux {
-            socket: format!("opsdeck-e2e-{}", std::process::id()),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    fn wait_for(&self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < limit,
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(250));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.run(&["kill-server"]);
-    }
-}
+use std::time::Duration;
+use tmux_support::Tmux;
 
 #[test]
 fn demo_console_navigates_and_restores_the_terminal() {
-    let tmux = Tmux::new();
+    let tmux = Tmux::new("console");
     let dir = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_opsdeck");
     let script = format!(
         "TERM=xterm-256color {bin} demo --speed 4 --dir {}; echo OPSDECK-EXIT=$?; stty -a; sleep 120",
         dir.path().display()
     );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &script,
-    ]);
+    tmux.start(120, 40, &script);
 
     // Names come from the config alone; the figures only from the
     // simulator: every region's checkout row with ready pods, error ratio,

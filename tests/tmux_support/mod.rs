@@ -70,7 +70,13 @@ impl Tmux {
         loop {
             let s = self.screen();
             if ok(&s) {
-                return s;
+                // A capture can land mid-frame (ratatui writes only the
+                // changed cells, and tmux may show half of them): read
+                // again once the frame is out, and keep that one when it
+                // still matches.
+                std::thread::sleep(Duration::from_millis(200));
+                let again = self.screen();
+                return if ok(&again) { again } else { s };
             }
             assert!(
                 start.elapsed() < limit,
