@@ -117,6 +117,7 @@ async fn a_cost_explorer_poll_reads_the_credentials_file_off_the_runtime_thread(
             service_tag: "service".into(),
             profile: None,
             credentials_file: Some(pipe.clone()),
+            shared: Default::default(),
         },
         http: reqwest::Client::new(),
         every: Duration::from_secs(300),

@@ -337,3 +337,110 @@ service_tag = "service"
         ]
     );
 }
+
+/// Regions billed by one account ask Cost Explorer once: the answer is
+/// account-wide, each region keeps its own lines (AWS bills every request;
+/// 200 clusters asking for themselves sent 79 identical ones per refresh).
+/// The server answers one request only: a second would be refused and its
+/// region's source would fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regions_of_one_account_share_one_cost_explorer_request() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let yesterday = day(jiff::Zoned::now().date(), 1);
+    let answer = json!({"ResultsByTime": [{
+        "TimePeriod": {"Start": yesterday.to_string(), "End": day(jiff::Zoned::now().date(), 0).to_string()},
+        "Groups": [
+            group("us-east-1", "checkout", "1.25"),
+            group("eu-west-1", "checkout", "2.5"),
+            group("eu-central-1", "search", "4.75"),
+            group("ap-south-1", "search", "100"),
+        ]
+    }]});
+    let answer: &'static str = Box::leak(answer.to_string().into_boxed_str());
+    let (base, request) = capture::once(answer).await;
+    let home = tempfile::tempdir().unwrap();
+    let contexts = ["ctx-va", "ctx-ie", "ctx-de"];
+    let kubeconfig = common::kubeconfig(
+        home.path(),
+        &contexts,
+        &format!("https://127.0.0.1:{}", common::closed_port()),
+    );
+    let mut config = String::new();
+    for ((name, cloud), ctx) in [
+        ("virginia", "us-east-1"),
+        ("ireland", "eu-west-1"),
+        ("frankfurt", "eu-central-1"),
+    ]
+    .into_iter()
+    .zip(contexts)
+    {
+        config.push_str(&format!(
+            r#"
+[[regions]]
+name = "{name}"
+provider = "aws"
+cloud_region = "{cloud}"
+
+[[regions.clusters]]
+context = "{ctx}"
+kubeconfig = "{}"
+
+[regions.billing]
+kind = "aws-cost-explorer"
+endpoint = "{base}"
+region = "us-east-1"
+service_tag = "service"
+"#,
+            kubeconfig.display()
+        ));
+    }
+    common::config(home.path(), &config);
+    let cfg_arg = home.path().join("config.toml").display().to_string();
+    let home_path = home.path().to_path_buf();
+    let (code, out, err, _) = tokio::task::spawn_blocking(move || {
+        common::opsdeck(
+            &home_path,
+            &[
+                "--config", &cfg_arg, "costs", "--by", "region", "-o", "json",
+            ],
+            &[
+                ("AWS_ACCESS_KEY_ID", "AKIDOPSDECKTEST"),
+                ("AWS_SECRET_ACCESS_KEY", "opsdeck-test-secret"),
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    let sent = request.await.unwrap();
+    assert_eq!(
+        sent.header("x-amz-target"),
+        Some("AWSInsightsIndexService.GetCostAndUsage")
+    );
+    let doc = common::document(&out, "Costs");
+    let sources = doc["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 3, "{sources:?}");
+    for s in sources {
+        assert_eq!(s["stale"], false, "every region answered: {s}");
+    }
+    let mut totals: Vec<(String, f64)> = doc["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["key"].as_str().unwrap().to_string(),
+                g["total"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    totals.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        totals,
+        vec![
+            ("frankfurt".to_string(), 4.75),
+            ("ireland".to_string(), 2.5),
+            ("virginia".to_string(), 1.25),
+        ]
+    );
+}

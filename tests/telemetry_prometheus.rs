@@ -184,7 +184,10 @@ async fn disagreements(c: &reqwest::Client, sim: &str, real: &str, at: i64) -> V
     }
     if !failures.is_empty() {
         let n = failures.len();
-        failures.insert(0, format!("{n} disagreements over {} queries:", queries.len()));
+        failures.insert(
+            0,
+            format!("{n} disagreements over {} queries:", queries.len()),
+        );
     }
     failures
 }

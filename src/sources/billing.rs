@@ -7,6 +7,7 @@ pub mod aws_cost_explorer;
 pub mod aws_credentials;
 pub mod focus_csv;
 pub mod opencost;
+pub mod shared;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -31,6 +32,9 @@ pub enum Kind {
         service_tag: String,
         profile: Option<String>,
         credentials_file: Option<PathBuf>,
+        /// The answer every region asking this account the same question
+        /// shares ([`shared`]).
+        shared: std::sync::Arc<shared::SharedAnswer>,
     },
     FocusCsv {
         dir: PathBuf,
@@ -97,12 +101,8 @@ pub async fn fetch_once(
             service_tag,
             profile,
             credentials_file,
+            shared,
         } => {
-            // A configured credentials file stands in for the default one.
-            let creds = kept
-                .aws
-                .get(profile.clone(), credentials_file.clone())
-                .await?;
             let q = aws_cost_explorer::Query {
                 endpoint,
                 signing_region,
@@ -110,10 +110,15 @@ pub async fn fetch_once(
                 days: DAYS,
                 timeout: src.timeout,
             };
-            (
-                aws_cost_explorer::fetch(&src.http, &q, &creds).await?,
-                Vec::new(),
-            )
+            let fetch = async {
+                // A configured credentials file stands in for the default one.
+                let creds = kept
+                    .aws
+                    .get(profile.clone(), credentials_file.clone())
+                    .await?;
+                aws_cost_explorer::fetch(&src.http, &q, &creds).await
+            };
+            (shared.get(src.every, fetch).await?, Vec::new())
         }
         Kind::FocusCsv { dir } => {
             let (dir, cloud_region) = (dir.clone(), src.cloud_region.clone());

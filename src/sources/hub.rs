@@ -105,6 +105,7 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
         .and_then(|fm| fleet_slo_queries(cfg, &fm.region_label));
     let mut slo_regions: Vec<String> = Vec::new();
     let billing_http = reqwest::Client::new();
+    let mut cost_explorer = billing::shared::SharedAnswers::default();
     // In config order: the HA rule sends a silence to the first member.
     let mut members: Vec<Member> = Vec::new();
     for region in &cfg.regions {
@@ -174,8 +175,14 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
             }
         }
         if let Some(b) = region.billing.as_ref().filter(|_| needs.billing) {
-            plan.billing
-                .push(billing_source(cfg, region, b, stale_after, &billing_http));
+            plan.billing.push(billing_source(
+                cfg,
+                region,
+                b,
+                stale_after,
+                &billing_http,
+                &mut cost_explorer,
+            ));
         }
     }
     // One client for the fleet store, shared by its workload and SLO reads.
@@ -329,13 +336,15 @@ fn queries(s: &config::Service, selector: Option<&str>) -> ServiceQueries {
 
 /// `http` is one client for every billing source of the plan: building a
 /// client loads the system's root certificates, which hundreds of regions
-/// would each pay (clones share the connection pool).
+/// would each pay (clones share the connection pool). Cost Explorer regions
+/// asking one account the same question share its answer (`shared`).
 fn billing_source(
     cfg: &Config,
     region: &config::Region,
     b: &config::Billing,
     stale_after: u32,
     http: &reqwest::Client,
+    shared: &mut billing::shared::SharedAnswers,
 ) -> BillingSource {
     let kind = match b {
         config::Billing::Opencost { url } => billing::Kind::Opencost {
@@ -360,16 +369,22 @@ fn billing_source(
             service_tag,
             profile,
             credentials_file,
-        } => billing::Kind::AwsCostExplorer {
-            endpoint: endpoint
+        } => {
+            let endpoint = endpoint
                 .as_ref()
                 .map(|e| e.to_string())
-                .unwrap_or_else(|| billing::aws_cost_explorer::DEFAULT_ENDPOINT.into()),
-            signing_region: signing.clone(),
-            service_tag: service_tag.clone(),
-            profile: profile.clone(),
-            credentials_file: credentials_file.clone(),
-        },
+                .unwrap_or_else(|| billing::aws_cost_explorer::DEFAULT_ENDPOINT.into());
+            let key =
+                format!("{endpoint}|{signing}|{service_tag}|{profile:?}|{credentials_file:?}");
+            billing::Kind::AwsCostExplorer {
+                endpoint,
+                signing_region: signing.clone(),
+                service_tag: service_tag.clone(),
+                profile: profile.clone(),
+                credentials_file: credentials_file.clone(),
+                shared: shared.for_key(key),
+            }
+        }
         config::Billing::FocusCsv { dir } => billing::Kind::FocusCsv { dir: dir.clone() },
     };
     let provider = super::specs::provider(region.provider);
