@@ -53,6 +53,10 @@ pub struct FleetConfig {
     pub backfill: Duration,
     /// simulated time between backfill ticks (None: the sample resolution)
     pub backfill_step: Option<Duration>,
+    /// time between two samples of every series (the scrape interval)
+    pub sample_every: Duration,
+    /// how much sample history the telemetry keeps
+    pub retention: Duration,
     /// append an audit line (kube-apiserver's `audit.k8s.io/v1` Event) per
     /// mutating Kubernetes request to this file ([`super::audit`])
     pub audit_log: Option<PathBuf>,
@@ -80,6 +84,8 @@ impl FleetConfig {
             dir: dir.into(),
             backfill: Duration::from_secs(15 * 60),
             backfill_step: None,
+            sample_every: TelemetryConfig::default().resolution,
+            retention: TelemetryConfig::default().retention,
             audit_log: None,
             audit_watches: false,
             router: TrafficRouter::default(),
@@ -169,6 +175,8 @@ impl RunningFleet {
             start_ms: Some(world.clock.now()),
             backfill: cfg.backfill,
             backfill_step: cfg.backfill_step,
+            resolution: cfg.sample_every,
+            retention: cfg.retention,
             focus_dir: Some(files.focus_dir.clone()),
             faults: cfg.telemetry_faults.clone(),
             ..TelemetryConfig::default()
