@@ -131,6 +131,10 @@ impl SimArgs {
         cfg.backfill = std::time::Duration::from_secs(minutes * 60);
         cfg.backfill_step = large.then(|| std::time::Duration::from_secs(30));
         if large {
+            // Memory: the watch history held 10,000 whole objects per
+            // cluster (~3 KB each): at 200 clusters it filled toward 6 GB
+            // as pods changed. A tenth still spans 10x each cluster's pods.
+            cfg.sim.settings.watch_history = super::store::HISTORY / 10;
             // Memory: at 200 clusters x 100 pods the fleet has ~1.5M series;
             // sampled every 10 s for 6 h the simulator grew by 150 MB a
             // minute toward 50 GB. Every 30 s (a common scrape interval for

@@ -18,6 +18,9 @@ pub struct Settings {
     pub terminate_ms: Millis,
     /// simulated ms between HPA evaluations
     pub hpa_every_ms: Millis,
+    /// changes each cluster keeps for watches resuming from an older
+    /// resourceVersion (older ones get 410 Gone); each holds a whole object
+    pub watch_history: usize,
 }
 
 impl Default for Settings {
@@ -29,6 +32,7 @@ impl Default for Settings {
             ready_ms: 1_500,
             terminate_ms: 1_000,
             hpa_every_ms: 15_000,
+            watch_history: super::store::HISTORY,
         }
     }
 }

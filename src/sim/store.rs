@@ -27,7 +27,7 @@ impl Cluster {
             etype,
             obj,
         });
-        if self.history.len() >= HISTORY
+        if self.history.len() >= self.settings.watch_history.max(1)
             && let Some(old) = self.history.pop_front()
         {
             self.floor = self.floor.max(old.rv);
