@@ -69,6 +69,12 @@ pub struct SimArgs {
     /// endpoint). Default: metrics above 50 regions, else watch
     #[arg(long, value_parser = ["watch", "metrics"])]
     pub workloads: Option<String>,
+    /// Simulated time at start, as RFC 3339 (e.g. 2026-12-01T15:00:00Z; the
+    /// simulated traffic follows the time of day, peaking at 15:00 UTC).
+    /// Default: now. Charts read the wall clock's last hour, so a start far
+    /// from now leaves them empty
+    #[arg(long, value_name = "RFC3339")]
+    pub start: Option<jiff::Timestamp>,
 }
 
 /// Options of `opsdeck demo`.
@@ -92,6 +98,7 @@ impl SimArgs {
                 return Err("--speed must be positive".into());
             },
             port: self.port,
+            start_ms: self.start.map(|t| t.as_millisecond()),
             ..SimConfig::default()
         };
         cfg.settings.pull_fail = self.bad_image.clone();
