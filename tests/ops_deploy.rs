@@ -243,6 +243,100 @@ fn a_target_that_breaks_its_slo_stops_the_shift() {
     );
 }
 
+/// Weight patches the simulator's audit log holds for `service` in `region`.
+fn weight_patches(sim: &Sim, region: &str, service: &str) -> usize {
+    sim.writes_since(0)
+        .iter()
+        .filter(|e| {
+            e["verb"] == "patch"
+                && e["objectRef"]["resource"] == "services"
+                && e["objectRef"]["name"] == service
+                && e["annotations"]["opsdeck.sim/cluster"] == region
+        })
+        .count()
+}
+
+#[test]
+fn a_prometheus_read_that_fails_once_is_retried_and_a_dead_one_stops_the_shift() {
+    let sim = sim("10");
+    let weight = |r: &str| {
+        sim.jsonpath(
+            r,
+            "svc/catalog",
+            "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}",
+        )
+    };
+    // A target's Prometheus answers 503 while the check after the first
+    // shift starts, and recovers within it: the check samples on and passes.
+    sim.fault("prometheus-down", "eu-west-1");
+    let mut c = sim.cmd(&[
+        "failover",
+        "catalog",
+        "--from",
+        "us-east-1",
+        "--to",
+        "eu-west-1",
+        "--yes",
+        "--verify-window",
+        "12s",
+    ]);
+    c.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = c.spawn().unwrap();
+    wait_until(120, "the first shift to eu-west-1", || {
+        weight_patches(&sim, "eu-west-1", "catalog") >= 1
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    sim.clear_fault("prometheus-down", "eu-west-1");
+    let o = child.wait_with_output().unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(o.status.code(), Some(0), "{out}\n{err}");
+    assert_eq!(weight("us-east-1"), "0", "drained");
+    assert_eq!(weight("eu-west-1"), "200", "took the weight");
+    assert_eq!(
+        err.matches("passed: catalog in eu-west-1 within its SLO")
+            .count(),
+        2,
+        "both checks passed, the first despite its failed reads: {err}"
+    );
+    let o = sim.opsdeck(&[
+        "failback",
+        "catalog",
+        "--to",
+        "us-east-1",
+        "--yes",
+        "--verify-window",
+        "2s",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(weight("us-east-1"), "100", "failed back");
+
+    // Down for good: three failed reads in a row stop the shift after its
+    // first step, fail closed.
+    sim.fault("prometheus-down", "eu-west-1");
+    let o = sim.opsdeck(&[
+        "failover",
+        "catalog",
+        "--from",
+        "us-east-1",
+        "--to",
+        "eu-west-1",
+        "--yes",
+        "--verify-window",
+        "6s",
+    ]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("cannot verify") && o.stderr.contains("3 reads in a row failed"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(weight("us-east-1"), "50", "stopped after the first step");
+}
+
 #[test]
 fn a_region_failover_scales_the_targets_and_failback_restores_them() {
     let sim = sim("10");

@@ -343,3 +343,44 @@ fn bad_fault_flag_is_reported() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("no region \"mars-1\""));
 }
+
+#[test]
+fn start_flag_sets_the_simulated_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, lines) = spawn(&[
+        "sim",
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--start",
+        "2026-01-15T03:00:00Z",
+    ]);
+    let prometheus = field(&lines, "Prometheus")
+        .trim_end_matches("/<region>")
+        .to_string();
+    let out = Command::new("curl")
+        .args([
+            "-sf",
+            &format!("{prometheus}/us-east-1/api/v1/query?query=time()"),
+        ])
+        .output()
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let now = body["data"]["result"][0].as_f64().unwrap();
+    // 2026-01-15T03:00:00Z, plus the seconds since the start.
+    assert!(
+        (1_768_446_000.0..1_768_446_000.0 + 120.0).contains(&now),
+        "the simulated clock reads {now}"
+    );
+    stop(child);
+
+    let o = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args(["sim", "--start", "yesterday"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--start") && err.contains("yesterday"),
+        "{err}"
+    );
+}

@@ -12,6 +12,7 @@ mod capture;
 #[path = "sources_support/common.rs"]
 mod common;
 
+use std::path::Path;
 use std::time::Duration;
 
 use opsdeck::model::CostLine;
@@ -230,6 +231,30 @@ async fn the_signature_is_the_one_botocore_computes() {
     assert_eq!(sent, expected);
 }
 
+/// One AWS region's config: its cluster (unreachable here) and Cost
+/// Explorer billing at `base`, tagged by `service`.
+fn aws_region(name: &str, cloud: &str, ctx: &str, kubeconfig: &Path, base: &str) -> String {
+    format!(
+        r#"
+[[regions]]
+name = "{name}"
+provider = "aws"
+cloud_region = "{cloud}"
+
+[[regions.clusters]]
+context = "{ctx}"
+kubeconfig = "{}"
+
+[regions.billing]
+kind = "aws-cost-explorer"
+endpoint = "{base}"
+region = "us-east-1"
+service_tag = "service"
+"#,
+        kubeconfig.display()
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opsdeck_costs_reads_cost_explorer_with_credentials_from_the_environment() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -241,25 +266,7 @@ async fn opsdeck_costs_reads_cost_explorer_with_credentials_from_the_environment
         &["ctx-eu"],
         &format!("https://127.0.0.1:{}", common::closed_port()),
     );
-    let config = format!(
-        r#"
-[[regions]]
-name = "europe"
-provider = "aws"
-cloud_region = "eu-west-1"
-
-[[regions.clusters]]
-context = "ctx-eu"
-kubeconfig = "{}"
-
-[regions.billing]
-kind = "aws-cost-explorer"
-endpoint = "{base}"
-region = "us-east-1"
-service_tag = "service"
-"#,
-        kubeconfig.display()
-    );
+    let config = aws_region("europe", "eu-west-1", "ctx-eu", &kubeconfig, &base);
     common::config(home.path(), &config);
     let cfg_path = home.path().join("config.toml");
     let cfg_arg = cfg_path.display().to_string();
@@ -374,25 +381,7 @@ async fn regions_of_one_account_share_one_cost_explorer_request() {
     .into_iter()
     .zip(contexts)
     {
-        config.push_str(&format!(
-            r#"
-[[regions]]
-name = "{name}"
-provider = "aws"
-cloud_region = "{cloud}"
-
-[[regions.clusters]]
-context = "{ctx}"
-kubeconfig = "{}"
-
-[regions.billing]
-kind = "aws-cost-explorer"
-endpoint = "{base}"
-region = "us-east-1"
-service_tag = "service"
-"#,
-            kubeconfig.display()
-        ));
+        config.push_str(&aws_region(name, cloud, ctx, &kubeconfig, &base));
     }
     common::config(home.path(), &config);
     let cfg_arg = home.path().join("config.toml").display().to_string();

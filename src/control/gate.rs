@@ -178,6 +178,10 @@ pub async fn rollout(
 /// just shifted to the region: the rate windows have not caught up yet).
 const FIRST_DATA_GRACE: Duration = Duration::from_secs(60);
 
+/// Sampling rounds in a row whose Prometheus read fails before an SLO check
+/// fails closed ("cannot verify").
+const READ_ATTEMPTS: u32 = 3;
+
 /// One SLO verification: the service in the region over a window.
 #[derive(Debug, Clone, Copy)]
 pub struct SloCheck<'a> {
@@ -194,7 +198,8 @@ pub struct SloCheck<'a> {
 /// Samples the service's error ratio and p95 in the region for `window`
 /// (longer, up to a minute more, while no sample has come yet); passes when
 /// their means are within the thresholds. Fails closed when Prometheus
-/// cannot be read or has nothing to judge.
+/// cannot be read ([`READ_ATTEMPTS`] rounds in a row, or no sample at all)
+/// or has nothing to judge.
 pub async fn slo(ctx: &Ctx, check: &SloCheck<'_>, cancel: &CancellationToken) -> Verdict {
     let SloCheck {
         region,
@@ -241,6 +246,9 @@ pub async fn slo(ctx: &Ctx, check: &SloCheck<'_>, cancel: &CancellationToken) ->
     let every = (window / 6).clamp(Duration::from_secs(1), Duration::from_secs(10));
     let start = Instant::now();
     let (mut errs, mut p95s) = (Vec::new(), Vec::new());
+    // A read that fails once (a timeout while the server is busy) is a
+    // missed sample; READ_ATTEMPTS failed rounds in a row fail closed.
+    let (mut failed_rounds, mut last_failure) = (0u32, None::<String>);
     loop {
         let mut failure = None;
         for (q, out) in [(&err_q, &mut errs), (&p95_q, &mut p95s)] {
@@ -253,18 +261,29 @@ pub async fn slo(ctx: &Ctx, check: &SloCheck<'_>, cancel: &CancellationToken) ->
             }
         }
         if let Some(e) = failure {
-            return Verdict {
-                passed: false,
-                message: format!(
-                    "cannot verify: Prometheus for {region}: {}",
-                    crate::sanitize::clean(&e)
-                ),
-                values: json!({"errorRatio": errs, "p95Seconds": p95s}),
-            };
+            failed_rounds += 1;
+            last_failure = Some(crate::sanitize::clean(&e).into_owned());
+        } else {
+            failed_rounds = 0;
+        }
+        let cannot = |why: &str, errs: &[f64], p95s: &[f64]| Verdict {
+            passed: false,
+            message: format!("cannot verify: Prometheus for {region}: {why}"),
+            values: json!({"errorRatio": errs, "p95Seconds": p95s}),
+        };
+        if failed_rounds >= READ_ATTEMPTS {
+            let why = format!(
+                "{} ({failed_rounds} reads in a row failed)",
+                last_failure.as_deref().unwrap_or("no answer")
+            );
+            return cannot(&why, &errs, &p95s);
         }
         let nothing = errs.is_empty() && p95s.is_empty();
         let waited = start.elapsed();
         if waited >= window && (!nothing || idle_ok || waited >= window + FIRST_DATA_GRACE) {
+            if nothing && let Some(why) = &last_failure {
+                return cannot(why, &errs, &p95s);
+            }
             break;
         }
         tokio::select! {

@@ -169,6 +169,15 @@ impl Sim {
     /// Sets a telemetry fault (`latency-spike`, `bad-release`, ...) on
     /// `target` through the simulator's control endpoint, as the admin.
     pub fn fault(&self, kind: &str, target: &str) {
+        self.fault_request("POST", kind, target);
+    }
+
+    /// Clears a telemetry fault set by [`Sim::fault`].
+    pub fn clear_fault(&self, kind: &str, target: &str) {
+        self.fault_request("DELETE", kind, target);
+    }
+
+    fn fault_request(&self, method: &str, kind: &str, target: &str) {
         let kc = std::fs::read_to_string(self.path("kubeconfig")).unwrap();
         let admin = self
             .tokens()
@@ -185,7 +194,7 @@ impl Sim {
             c.args([
                 "-sfk",
                 "-X",
-                "POST",
+                method,
                 "-H",
                 &format!("Authorization: Bearer {admin}"),
                 &format!("{base}/control/telemetry/faults/{kind}/{target}"),

@@ -232,13 +232,42 @@ pub async fn plan(
         // Demand: the measured request rates; the source's part by weight share.
         let sizes: Vec<(String, u32, u32)> = ws.iter().map(|w| (w.region.clone(), 0, 0)).collect();
         let (figures, _) = preview::regions(ctx, svc, &sizes).await;
-        let rate = |r: &str| {
+        let measured = |r: &str| {
             figures
                 .iter()
                 .find(|f| f.region == r)
                 .and_then(|f| f.capacity.as_ref())
                 .and_then(|c| c.request_rate_rps)
         };
+        // A region whose rate cannot be read (its Prometheus is down) is not
+        // idle: it is estimated from the measured regions' rate per unit of
+        // weight, so its pods are still sized for what it carries.
+        let (known_rps, known_weight) = ws
+            .iter()
+            .filter_map(|w| measured(&w.region).map(|r| (r, w.weight)))
+            .fold((0.0, 0u32), |(r, n), (rr, w)| (r + rr, n + w));
+        let per_weight = (known_weight > 0).then(|| known_rps / f64::from(known_weight));
+        let rate = |r: &str| {
+            measured(r).or_else(|| {
+                let w = ws.iter().find(|w| w.region == r)?.weight;
+                per_weight.map(|p| p * f64::from(w))
+            })
+        };
+        for w in ws
+            .iter()
+            .filter(|w| w.weight > 0 && measured(&w.region).is_none())
+        {
+            warnings.push(match rate(&w.region) {
+                Some(r) => format!(
+                    "{}'s request rate in {} could not be read: estimated at {r:.0} req/s from the other regions",
+                    svc.name, w.region
+                ),
+                None => format!(
+                    "{}'s request rate in {} could not be read, nor anywhere else: the targets are not sized for the moved traffic",
+                    svc.name, w.region
+                ),
+            });
+        }
         let total_weight: u32 = ws.iter().map(|w| w.weight).sum();
         let global: f64 = ws.iter().filter_map(|w| rate(&w.region)).sum();
         let moved_rps = global * f64::from(src.weight) / f64::from(total_weight.max(1));
