@@ -146,7 +146,16 @@ impl Telemetry {
             loop {
                 interval.tick().await;
                 let elapsed = base_real.elapsed().as_secs_f64() * speed;
-                t.tick_at(base_sim + (elapsed * 1000.0) as i64);
+                // Off the runtime's workers: at 200 clusters a tick takes
+                // long enough to stall the servers' requests on them.
+                let tt = t.clone();
+                let at = base_sim + (elapsed * 1000.0) as i64;
+                if tokio::task::spawn_blocking(move || tt.tick_at(at))
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
             }
         })
     }

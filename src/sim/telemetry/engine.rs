@@ -175,11 +175,12 @@ impl Engine {
         self.ticked = true;
         self.families = metrics::families(&world, &loads, &self.counters);
         self.loads = loads;
+        // By reference: at 200 clusters a scrape holds ~1.5M series, and
+        // the store clones labels only for series it has not seen.
         let scrape = self
             .families
             .iter()
-            .flat_map(|f| f.samples.iter().cloned())
-            .collect();
+            .flat_map(|f| f.samples.iter().map(|(ls, v)| (ls, *v)));
         self.store.append(Source::Scrape, now_ms, scrape);
         if self.rules.evaluate_due(&self.store, now_ms) {
             self.store

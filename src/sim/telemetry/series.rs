@@ -1,6 +1,7 @@
 //! Sample history: one ring buffer per series at a fixed resolution, with
 //! Prometheus' staleness markers when a series disappears.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// A series' labels, including `__name__`. Sorted, as Prometheus keeps them.
@@ -74,13 +75,23 @@ impl SeriesStore {
     /// scrape get a staleness marker; history older than the retention is
     /// dropped. Scrapes closer together than the resolution are ignored.
     /// Returns whether the scrape was recorded.
-    pub fn append_scrape(&mut self, t_ms: i64, scrape: Vec<(Labels, f64)>) -> bool {
+    pub fn append_scrape<L: Borrow<Labels>>(
+        &mut self,
+        t_ms: i64,
+        scrape: impl IntoIterator<Item = (L, f64)>,
+    ) -> bool {
         self.append(Source::Scrape, t_ms, scrape)
     }
 
     /// Like [`Self::append_scrape`] for one writer: staleness and the
     /// resolution are judged only among that writer's series.
-    pub fn append(&mut self, source: Source, t_ms: i64, scrape: Vec<(Labels, f64)>) -> bool {
+    /// Labels are cloned only for a series seen for the first time.
+    pub fn append<L: Borrow<Labels>>(
+        &mut self,
+        source: Source,
+        t_ms: i64,
+        scrape: impl IntoIterator<Item = (L, f64)>,
+    ) -> bool {
         if let Some(last) = self.last_append_ms.get(&source)
             && t_ms - last < self.resolution_ms
         {
@@ -91,6 +102,7 @@ impl SeriesStore {
         // collected in a set of cloned labels: at 200 clusters a scrape
         // holds ~1.5M series).
         for (ls, v) in scrape {
+            let ls = ls.borrow();
             let name = ls.get(NAME).map_or("", String::as_str);
             if !self.by_name.contains_key(name) {
                 self.by_name.insert(name.to_string(), BTreeMap::new());
@@ -98,13 +110,18 @@ impl SeriesStore {
             let Some(family) = self.by_name.get_mut(name) else {
                 continue;
             };
-            let hist = family.entry(ls).or_insert_with(|| History {
-                samples: VecDeque::new(),
-                source,
-                written_ms: t_ms,
-            });
-            hist.written_ms = t_ms;
-            hist.samples.push_back((t_ms, v));
+            // One lookup for a known series; a new one is inserted.
+            if let Some(hist) = family.get_mut(ls) {
+                hist.written_ms = t_ms;
+                hist.samples.push_back((t_ms, v));
+            } else {
+                let fresh = History {
+                    samples: VecDeque::from([(t_ms, v)]),
+                    source,
+                    written_ms: t_ms,
+                };
+                family.insert(ls.clone(), fresh);
+            }
         }
         let cutoff = t_ms - self.retention_ms;
         for family in self.by_name.values_mut() {
@@ -181,7 +198,7 @@ mod tests {
         let a = labels([(NAME, "m"), ("x", "1")]);
         let b = labels([(NAME, "m"), ("x", "2")]);
         s.append_scrape(0, vec![(a.clone(), 1.0), (b.clone(), 2.0)]);
-        assert!(!s.append_scrape(500, vec![]));
+        assert!(!s.append_scrape(500, Vec::<(Labels, f64)>::new()));
         s.append_scrape(1000, vec![(a.clone(), 3.0)]);
         let hist: Vec<_> = s.series(Some("m")).collect();
         assert_eq!(hist.len(), 2);
