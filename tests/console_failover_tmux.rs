@@ -34,10 +34,21 @@ fn weight(kubeconfig: &Path, region: &str, service: &str) -> String {
 }
 
 /// Every journal line under `data` that records a failure or a step's
-/// end, for the message of a failed wait.
+/// end, and the end of every detached operation's output, for the message
+/// of a failed wait.
 fn journal(data: &Path) -> String {
     let mut out = String::new();
     for f in walk(data) {
+        if f.extension().is_some_and(|e| e == "log") {
+            // A detached operation's own output (a refusal before its journal).
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            out.push_str(&format!("-- {}\n", f.display()));
+            for l in &lines[lines.len().saturating_sub(15)..] {
+                out.push_str(&l.chars().take(300).collect::<String>());
+                out.push('\n');
+            }
+        }
         if f.extension().is_some_and(|e| e == "jsonl") {
             let text = std::fs::read_to_string(&f).unwrap_or_default();
             for line in text
@@ -65,12 +76,13 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     files
 }
 
-fn wait_until(what: &str, data: &Path, limit: Duration, f: impl Fn() -> bool) {
+fn wait_until(what: &str, tmux: &Tmux, data: &Path, limit: Duration, f: impl Fn() -> bool) {
     let start = Instant::now();
     while !f() {
         assert!(
             start.elapsed() < limit,
-            "timed out waiting for {what}; the journal:\n{}",
+            "timed out waiting for {what}; the screen:\n{}\nthe journal:\n{}",
+            tmux.screen(),
             journal(data)
         );
         std::thread::sleep(Duration::from_millis(500));
@@ -137,9 +149,13 @@ fn a_region_fails_over_and_back_from_the_console() {
     tmux.wait_for("the operation to start", Duration::from_secs(10), |s| {
         s.contains("started fail every service over from us-east-1")
     });
-    wait_until("us-east-1 drained", &data, Duration::from_secs(180), || {
-        SERVICES.iter().all(|s| weight(&kc, "us-east-1", s) == "0")
-    });
+    wait_until(
+        "us-east-1 drained",
+        &tmux,
+        &data,
+        Duration::from_secs(180),
+        || SERVICES.iter().all(|s| weight(&kc, "us-east-1", s) == "0"),
+    );
     for s in SERVICES {
         let others: u32 = ["eu-west-1", "europe-west4", "eastus"]
             .iter()
@@ -169,6 +185,7 @@ fn a_region_fails_over_and_back_from_the_console() {
     tmux.keys(&["Enter"]);
     wait_until(
         "us-east-1 restored",
+        &tmux,
         &data,
         Duration::from_secs(180),
         || {

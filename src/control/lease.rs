@@ -271,8 +271,25 @@ pub async fn request(
     Ok(())
 }
 
-/// Gives the lease up (holder cleared), if we still hold it.
+/// Gives the lease up (holder cleared), if we still hold it. A failed try
+/// (a timeout, a 409 from a write in between) is tried again from a fresh
+/// read, up to three times: a lease left held would refuse the next
+/// operation (a failback right after its failover) until it expires.
 pub async fn release(ctx: &Ctx, held: &Held) -> Result<(), String> {
+    let mut last = String::new();
+    for attempt in 0..3u32 {
+        if attempt > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(500 * u64::from(attempt))).await;
+        }
+        match release_once(ctx, held).await {
+            Ok(()) => return Ok(()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+async fn release_once(ctx: &Ctx, held: &Held) -> Result<(), String> {
     let api: Api<Lease> = Api::namespaced(
         ctx.kube(&held.context).await.map_err(|e| e.to_string())?,
         &held.namespace,

@@ -9,21 +9,31 @@ use super::eval::Evaluator;
 use super::{QueryError, Sample, Value};
 use crate::sim::telemetry::series::{Labels, NAME};
 
-/// The grouping key of `labels` under `modifier`.
-fn group_key(labels: &Labels, modifier: &Option<LabelModifier>) -> Labels {
-    match modifier {
-        None => Labels::new(),
-        Some(LabelModifier::Include(ls)) => labels
-            .iter()
-            .filter(|(k, _)| ls.labels.iter().any(|l| l == *k) && k.as_str() != NAME)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        Some(LabelModifier::Exclude(ls)) => labels
-            .iter()
-            .filter(|(k, _)| !ls.labels.iter().any(|l| l == *k) && k.as_str() != NAME)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    }
+/// Whether label `k` is part of the grouping key under `modifier`.
+fn kept(k: &str, modifier: &Option<LabelModifier>) -> bool {
+    k != NAME
+        && match modifier {
+            None => false,
+            Some(LabelModifier::Include(ls)) => ls.labels.iter().any(|l| l == k),
+            Some(LabelModifier::Exclude(ls)) => !ls.labels.iter().any(|l| l == k),
+        }
+}
+
+/// The grouping key of `labels` under `modifier`, borrowed from them (a
+/// rule over ~150k series builds no label set per series).
+fn group_key<'a>(labels: &'a Labels, modifier: &Option<LabelModifier>) -> Vec<(&'a str, &'a str)> {
+    labels
+        .iter()
+        .filter(|(k, _)| kept(k, modifier))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+/// The owned labels of a borrowed key.
+fn owned(key: &[(&str, &str)]) -> Labels {
+    key.iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect()
 }
 
 /// Evaluate an aggregation at `t`.
@@ -44,8 +54,8 @@ pub fn aggregate(ev: &Evaluator<'_>, agg: &AggregateExpr, t: i64) -> Result<Valu
         let k = ev.eval_scalar(param, t)?;
         return Ok(Value::Vector(top_k(input, k, &agg.modifier, op == "topk")));
     }
-    let mut groups: BTreeMap<Labels, Vec<f64>> = BTreeMap::new();
-    for s in input {
+    let mut groups: BTreeMap<Vec<(&str, &str)>, Vec<f64>> = BTreeMap::new();
+    for s in &input {
         groups
             .entry(group_key(&s.labels, &agg.modifier))
             .or_default()
@@ -53,7 +63,8 @@ pub fn aggregate(ev: &Evaluator<'_>, agg: &AggregateExpr, t: i64) -> Result<Valu
     }
     let out = groups
         .into_iter()
-        .map(|(labels, vals)| {
+        .map(|(key, vals)| {
+            let labels = owned(&key);
             let value = match op {
                 "sum" => vals.iter().sum(),
                 "avg" => vals.iter().sum::<f64>() / vals.len() as f64,
@@ -81,12 +92,13 @@ fn top_k(input: Vec<Sample>, k: f64, modifier: &Option<LabelModifier>, top: bool
         return Vec::new();
     }
     let k = k.min(1e9) as usize;
-    let mut groups: BTreeMap<Labels, Vec<Sample>> = BTreeMap::new();
+    let mut groups: BTreeMap<Vec<(String, String)>, Vec<Sample>> = BTreeMap::new();
     for s in input {
-        groups
-            .entry(group_key(&s.labels, modifier))
-            .or_default()
-            .push(s);
+        let key = group_key(&s.labels, modifier)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        groups.entry(key).or_default().push(s);
     }
     let mut out = Vec::new();
     for (_, mut members) in groups {
