@@ -16,6 +16,15 @@ fn image(sim: &Sim, region: &str, deploy: &str) -> String {
     )
 }
 
+/// catalog's ExternalDNS weight in `region`, read through kubectl.
+fn catalog_weight(sim: &Sim, region: &str) -> String {
+    sim.jsonpath(
+        region,
+        "svc/catalog",
+        "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}",
+    )
+}
+
 fn image_patches(sim: &Sim, mark: usize, name: &str) -> Vec<String> {
     sim.writes_since(mark)
         .iter()
@@ -117,13 +126,7 @@ fn a_crashing_image_is_rolled_back_in_its_first_wave_and_a_good_one_goes_everywh
 #[test]
 fn failover_moves_weight_off_a_region_and_failback_puts_it_back() {
     let sim = sim("10");
-    let weight = |r: &str| {
-        sim.jsonpath(
-            r,
-            "svc/catalog",
-            "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}",
-        )
-    };
+    let weight = |r: &str| catalog_weight(&sim, r);
     assert_eq!(weight("us-east-1"), "100");
 
     // The safety rule: 4 serving regions required, failing one leaves 3.
@@ -214,13 +217,7 @@ fn failover_moves_weight_off_a_region_and_failback_puts_it_back() {
 #[test]
 fn a_target_that_breaks_its_slo_stops_the_shift() {
     let sim = sim_with("10", &["--fault", "eu-west-1:fail"]);
-    let weight = |r: &str| {
-        sim.jsonpath(
-            r,
-            "svc/catalog",
-            "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}",
-        )
-    };
+    let weight = |r: &str| catalog_weight(&sim, r);
     let o = sim.opsdeck(&[
         "failover",
         "catalog",
@@ -259,13 +256,7 @@ fn weight_patches(sim: &Sim, region: &str, service: &str) -> usize {
 #[test]
 fn a_prometheus_read_that_fails_once_is_retried_and_a_dead_one_stops_the_shift() {
     let sim = sim("10");
-    let weight = |r: &str| {
-        sim.jsonpath(
-            r,
-            "svc/catalog",
-            "{.metadata.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-weight}",
-        )
-    };
+    let weight = |r: &str| catalog_weight(&sim, r);
     // A target's Prometheus answers 503 while the check after the first
     // shift starts, and recovers within it: the check samples on and passes.
     sim.fault("prometheus-down", "eu-west-1");
