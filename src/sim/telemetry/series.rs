@@ -145,7 +145,7 @@ impl SeriesStore {
     /// Every series whose name is `name` (or all series when `None`).
     pub fn series<'a>(
         &'a self,
-        name: Option<&'a str>,
+        name: Option<&str>,
     ) -> Box<dyn Iterator<Item = (&'a Labels, &'a History)> + 'a> {
         match name {
             Some(n) => match self.by_name.get(n) {
@@ -169,14 +169,22 @@ impl SeriesStore {
 impl History {
     /// Samples in `(start, end]`, without staleness markers.
     pub fn range(&self, start_excl: i64, end_incl: i64) -> Vec<(i64, f64)> {
+        let mut out = Vec::new();
+        self.range_into(start_excl, end_incl, &mut out);
+        out
+    }
+
+    /// [`Self::range`] into `buf` (cleared first), so a query over many
+    /// series reuses one buffer.
+    pub fn range_into(&self, start_excl: i64, end_incl: i64, buf: &mut Vec<(i64, f64)>) {
+        buf.clear();
         let from = self.samples.partition_point(|(t, _)| *t <= start_excl);
-        self.samples
-            .iter()
-            .skip(from)
-            .take_while(|(t, _)| *t <= end_incl)
-            .filter(|(_, v)| !is_stale(*v))
-            .copied()
-            .collect()
+        buf.extend(
+            self.samples
+                .range(from..)
+                .take_while(|(t, _)| *t <= end_incl)
+                .filter(|(_, v)| !is_stale(*v)),
+        );
     }
 
     /// The instant value at `t`: the last sample in `(t - lookback, t]`,

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use promql_parser::parser::{AggregateExpr, LabelModifier};
+use promql_parser::parser::{AggregateExpr, Expr, LabelModifier};
 
 use super::eval::Evaluator;
-use super::{QueryError, Sample, Value};
+use super::{QueryError, Sample, Value, functions};
 use crate::sim::telemetry::series::{Labels, NAME};
 
 /// Whether label `k` is part of the grouping key under `modifier`.
@@ -46,20 +46,31 @@ pub fn aggregate(ev: &Evaluator<'_>, agg: &AggregateExpr, t: i64) -> Result<Valu
     ) {
         return Err(QueryError::unsupported(format!("aggregation \"{op}\"")));
     }
-    let input = ev.eval_vector(&agg.expr, t)?;
     if op == "topk" || op == "bottomk" {
+        let input = ev.eval_vector(&agg.expr, t)?;
         let Some(param) = &agg.param else {
             return Err(QueryError::bad_data(format!("{op} needs a parameter")));
         };
         let k = ev.eval_scalar(param, t)?;
         return Ok(Value::Vector(top_k(input, k, &agg.modifier, op == "topk")));
     }
+    // The grouping key never holds `__name__`, so a selector's or a rate's
+    // series are grouped by the store's own labels, cloning none.
+    let evaluated;
+    let input: Vec<(&Labels, f64)> = match (&*agg.expr, functions::as_rate(&agg.expr)) {
+        (_, Some(call)) => functions::rates(ev, call, t)?,
+        (Expr::VectorSelector(vs), None) => ev.instant_borrowed(vs, t)?,
+        _ => {
+            evaluated = ev.eval_vector(&agg.expr, t)?;
+            evaluated.iter().map(|s| (&s.labels, s.value)).collect()
+        }
+    };
     let mut groups: BTreeMap<Vec<(&str, &str)>, Vec<f64>> = BTreeMap::new();
-    for s in &input {
+    for (labels, value) in input {
         groups
-            .entry(group_key(&s.labels, &agg.modifier))
+            .entry(group_key(labels, &agg.modifier))
             .or_default()
-            .push(s.value);
+            .push(value);
     }
     let out = groups
         .into_iter()

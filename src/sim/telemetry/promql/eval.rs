@@ -14,7 +14,7 @@ pub struct Evaluator<'a> {
     region: Option<&'a str>,
 }
 
-fn offset_ms(offset: &Option<Offset>) -> i64 {
+pub(super) fn offset_ms(offset: &Option<Offset>) -> i64 {
     match offset {
         Some(Offset::Pos(d)) => d.as_millis() as i64,
         Some(Offset::Neg(d)) => -(d.as_millis() as i64),
@@ -77,18 +77,30 @@ impl<'a> Evaluator<'a> {
 
     /// An instant vector selector at `t`.
     pub fn select_instant(&self, vs: &VectorSelector, t: i64) -> Result<Vec<Sample>, QueryError> {
+        Ok(self
+            .instant_borrowed(vs, t)?
+            .into_iter()
+            .map(|(ls, value)| Sample {
+                labels: ls.clone(),
+                value,
+            })
+            .collect())
+    }
+
+    /// [`Self::select_instant`] with the labels borrowed from the store:
+    /// an aggregation over ~150k series then clones no label set.
+    pub fn instant_borrowed(
+        &self,
+        vs: &VectorSelector,
+        t: i64,
+    ) -> Result<Vec<(&'a Labels, f64)>, QueryError> {
         Self::check_selector(vs)?;
         let at = t - offset_ms(&vs.offset);
         Ok(self
             .store
             .series(pinned_name(vs))
             .filter(|(ls, _)| self.visible(vs, ls))
-            .filter_map(|(ls, h)| {
-                h.instant(at, LOOKBACK_MS).map(|(_, v)| Sample {
-                    labels: ls.clone(),
-                    value: v,
-                })
-            })
+            .filter_map(|(ls, h)| h.instant(at, LOOKBACK_MS).map(|(_, v)| (ls, v)))
             .collect())
     }
 
@@ -100,21 +112,41 @@ impl<'a> Evaluator<'a> {
         range_ms: i64,
         t: i64,
     ) -> Result<Vec<RangeSeries>, QueryError> {
+        let mut out = Vec::new();
+        self.for_each_range(vs, range_ms, t, |ls, points| {
+            out.push(RangeSeries {
+                labels: ls.clone(),
+                points: points.to_vec(),
+            });
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` with each selected series' labels (borrowed from the
+    /// store) and its samples in the window, for every series with at
+    /// least one; one buffer serves every series.
+    pub fn for_each_range(
+        &self,
+        vs: &VectorSelector,
+        range_ms: i64,
+        t: i64,
+        mut f: impl FnMut(&'a Labels, &[(i64, f64)]),
+    ) -> Result<(), QueryError> {
         Self::check_selector(vs)?;
         let end = t - offset_ms(&vs.offset);
         let start = end - range_ms;
-        Ok(self
+        let mut buf = Vec::new();
+        for (ls, h) in self
             .store
             .series(pinned_name(vs))
             .filter(|(ls, _)| self.visible(vs, ls))
-            .filter_map(|(ls, h)| {
-                let points = h.range(start - 1, end);
-                (!points.is_empty()).then(|| RangeSeries {
-                    labels: ls.clone(),
-                    points,
-                })
-            })
-            .collect())
+        {
+            h.range_into(start - 1, end, &mut buf);
+            if !buf.is_empty() {
+                f(ls, &buf);
+            }
+        }
+        Ok(())
     }
 
     /// Evaluate `expr` at `t` (milliseconds).

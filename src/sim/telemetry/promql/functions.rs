@@ -6,7 +6,7 @@ use promql_parser::parser::{Call, Expr};
 
 use super::eval::Evaluator;
 use super::{QueryError, Sample, Value, drop_name};
-use crate::sim::telemetry::series::Labels;
+use crate::sim::telemetry::series::{Labels, NAME};
 
 /// Evaluate a function call at `t`.
 pub fn call(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError> {
@@ -18,43 +18,15 @@ pub fn call(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
     };
     match call.func.name {
         "time" => Ok(Value::Scalar(t as f64 / 1000.0)),
-        "rate" | "increase" | "irate" => {
-            let a0 = arg(0)?;
-            if matches!(a0, Expr::Subquery(_)) {
-                return Err(QueryError::unsupported("subquery"));
-            }
-            let Expr::MatrixSelector(ms) = a0 else {
-                return Err(QueryError::unsupported(format!(
-                    "{}() over anything but a range selector",
-                    call.func.name
-                )));
-            };
-            let range_ms = ms.range.as_millis() as i64;
-            let series = ev.select_range(&ms.vs, range_ms, t)?;
-            let offset_ms = match &ms.vs.offset {
-                Some(promql_parser::parser::Offset::Pos(d)) => d.as_millis() as i64,
-                Some(promql_parser::parser::Offset::Neg(d)) => -(d.as_millis() as i64),
-                None => 0,
-            };
-            let range_end = t - offset_ms;
-            let range_start = range_end - range_ms;
-            let out = series
+        "rate" | "increase" | "irate" => Ok(Value::Vector(
+            rates(ev, call, t)?
                 .into_iter()
-                .filter_map(|s| {
-                    let v = match call.func.name {
-                        "irate" => instant_rate(&s.points),
-                        name => {
-                            extrapolated_rate(&s.points, range_start, range_end, name == "rate")
-                        }
-                    }?;
-                    Some(Sample {
-                        labels: drop_name(s.labels),
-                        value: v,
-                    })
+                .map(|(ls, value)| Sample {
+                    labels: without_name(ls),
+                    value,
                 })
-                .collect();
-            Ok(Value::Vector(out))
-        }
+                .collect(),
+        )),
         "abs" => map_vector(ev, arg(0)?, t, f64::abs),
         "clamp_min" => {
             let min = ev.eval_scalar(arg(1)?, t)?;
@@ -82,6 +54,65 @@ pub fn call(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
         }
         other => Err(QueryError::unsupported(format!("function \"{other}\""))),
     }
+}
+
+/// `call` when it is `rate`, `increase` or `irate` (the functions
+/// [`rates`] evaluates).
+pub fn as_rate(e: &Expr) -> Option<&Call> {
+    match e {
+        Expr::Paren(p) => as_rate(&p.expr),
+        Expr::Call(c) if matches!(c.func.name, "rate" | "increase" | "irate") => Some(c),
+        _ => None,
+    }
+}
+
+/// `rate`, `increase` or `irate` at `t`, with each series' labels borrowed
+/// from the store (still carrying `__name__`): an aggregation over it
+/// clones no label set, and one buffer holds every series' window.
+pub fn rates<'a>(
+    ev: &Evaluator<'a>,
+    call: &Call,
+    t: i64,
+) -> Result<Vec<(&'a Labels, f64)>, QueryError> {
+    let a0 =
+        call.args.args.first().map(|b| b.as_ref()).ok_or_else(|| {
+            QueryError::bad_data(format!("missing argument 0 of {}", call.func.name))
+        })?;
+    if matches!(a0, Expr::Subquery(_)) {
+        return Err(QueryError::unsupported("subquery"));
+    }
+    let Expr::MatrixSelector(ms) = a0 else {
+        return Err(QueryError::unsupported(format!(
+            "{}() over anything but a range selector",
+            call.func.name
+        )));
+    };
+    let range_ms = ms.range.as_millis() as i64;
+    let range_end = t - super::eval::offset_ms(&ms.vs.offset);
+    let range_start = range_end - range_ms;
+    let irate = call.func.name == "irate";
+    let is_rate = call.func.name == "rate";
+    let mut out = Vec::new();
+    ev.for_each_range(&ms.vs, range_ms, t, |ls, points| {
+        let v = if irate {
+            instant_rate(points)
+        } else {
+            extrapolated_rate(points, range_start, range_end, is_rate)
+        };
+        if let Some(v) = v {
+            out.push((ls, v));
+        }
+    })?;
+    Ok(out)
+}
+
+/// A copy of `labels` without `__name__`, as functions return them.
+fn without_name(labels: &Labels) -> Labels {
+    labels
+        .iter()
+        .filter(|(k, _)| k.as_str() != NAME)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 fn map_vector(
