@@ -6,7 +6,7 @@ use promql_parser::parser::{Call, Expr};
 
 use super::eval::Evaluator;
 use super::{QueryError, Sample, Value, drop_name};
-use crate::sim::telemetry::series::{Labels, NAME};
+use crate::sim::telemetry::series::Labels;
 
 /// Evaluate a function call at `t`.
 pub fn call(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError> {
@@ -22,7 +22,7 @@ pub fn call(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
             rates(ev, call, t)?
                 .into_iter()
                 .map(|(ls, value)| Sample {
-                    labels: without_name(ls),
+                    labels: drop_name(ls.clone()),
                     value,
                 })
                 .collect(),
@@ -104,15 +104,6 @@ pub fn rates<'a>(
         }
     })?;
     Ok(out)
-}
-
-/// A copy of `labels` without `__name__`, as functions return them.
-fn without_name(labels: &Labels) -> Labels {
-    labels
-        .iter()
-        .filter(|(k, _)| k.as_str() != NAME)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
 }
 
 fn map_vector(
