@@ -5,6 +5,7 @@
 //! outside world), `app` (state, messages, update, runtime), `ui` (pure
 //! drawing), `cli` (non-interactive commands) and `sim` (the embedded fleet).
 
+pub mod alloc_tuning;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -265,6 +265,7 @@ impl Cli {
 }
 
 fn main() -> ExitCode {
+    opsdeck::alloc_tuning::tune();
     if let Err(e) = opsdeck::app::terminal::install_hooks() {
         eprintln!("cannot install error hooks: {e}");
     }

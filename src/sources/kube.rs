@@ -9,6 +9,7 @@
 
 pub mod client;
 pub mod logs;
+pub mod pod_summary;
 pub mod project;
 pub mod watch;
 
@@ -19,13 +20,14 @@ use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{Event, Node, Pod, Service};
+use k8s_openapi::api::core::v1::{Event, Node, Service};
 use kube::Api;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use crate::model::state::{KubeKind, KubeRow, Update};
 use crate::model::{SourceKind, SourceStatus};
+use pod_summary::PodSummary;
 use project::Interner;
 use watch::Target;
 
@@ -124,7 +126,7 @@ pub async fn run(src: ClusterSource, tx: mpsc::Sender<Update>) {
         }
         if wants(KubeKind::Pod) {
             tasks.spawn(watch::run(
-                api!(Pod),
+                api!(PodSummary),
                 KubeKind::Pod,
                 |p, i| KubeRow::Pod(project::pod(p, i)),
                 t.clone(),

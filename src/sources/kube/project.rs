@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{Event, Node, Pod, Service};
+use k8s_openapi::api::core::v1::{Event, Node, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 
+use super::pod_summary::PodSummary;
 use crate::model::kube::*;
 
 /// Hands out one `Arc<str>` per distinct string (namespaces, nodes, owners,
@@ -118,7 +119,7 @@ pub fn replicaset(r: &ReplicaSet, i: &mut Interner) -> ReplicaSetRow {
     }
 }
 
-pub fn pod(p: &Pod, i: &mut Interner) -> PodRow {
+pub fn pod(p: &PodSummary, i: &mut Interner) -> PodRow {
     let status = p.status.as_ref();
     let containers = status
         .and_then(|s| s.container_statuses.as_deref())
@@ -150,7 +151,7 @@ pub fn pod(p: &Pod, i: &mut Interner) -> PodRow {
         ready,
         restarts: containers
             .iter()
-            .map(|c| c.restart_count.max(0) as u32)
+            .map(|c| c.restart_count.unwrap_or(0).max(0) as u32)
             .sum(),
         created: ts(&p.metadata.creation_timestamp),
     }
