@@ -8,8 +8,8 @@
 
 use std::alloc::System;
 
-use k8s_openapi::api::core::v1::Pod;
 use opsdeck::model::state::{ClusterData, KubeChange, KubeKind, KubeRow};
+use opsdeck::sources::kube::pod_summary::PodSummary;
 use opsdeck::sources::kube::project::{Interner, pod};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
@@ -46,7 +46,7 @@ fn main() {
     let mut interner = Interner::default();
     let mut rows = Vec::with_capacity(PODS);
     for i in 0..PODS {
-        let Ok(p) = serde_json::from_value::<Pod>(pod_json(i)) else {
+        let Ok(p) = serde_json::from_value::<PodSummary>(pod_json(i)) else {
             eprintln!("fixture pod {i} does not parse");
             std::process::exit(1);
         };

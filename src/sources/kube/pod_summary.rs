@@ -110,6 +110,7 @@ impl Metadata for PodSummary {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
