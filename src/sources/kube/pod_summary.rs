@@ -63,7 +63,6 @@ pub struct Waiting {
 struct Meta {
     name: Option<String>,
     namespace: Option<String>,
-    uid: Option<String>,
     resource_version: Option<String>,
     creation_timestamp: Option<Time>,
     deletion_timestamp: Option<Time>,
@@ -75,7 +74,6 @@ fn summary_meta<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Error>
     Ok(ObjectMeta {
         name: m.name,
         namespace: m.namespace,
-        uid: m.uid,
         resource_version: m.resource_version,
         creation_timestamp: m.creation_timestamp,
         deletion_timestamp: m.deletion_timestamp,
