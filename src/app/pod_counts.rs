@@ -7,7 +7,7 @@
 use super::state::AppState;
 use crate::model::PodRow;
 use crate::model::query::pod_matches;
-use crate::model::state::{KubeChange, KubeKind, KubeRow, Update};
+use crate::model::state::{KubeChange, KubeKind, KubeRow, Update, pod_key};
 
 /// What one pod adds to the counts: (present, not ready, matching).
 fn weight(p: &PodRow, filter: &str) -> (isize, isize, isize) {
@@ -45,8 +45,8 @@ impl AppState {
             return;
         }
         let key = match change {
-            KubeChange::Upsert(KubeRow::Pod(p)) => (p.namespace.to_string(), p.name.to_string()),
-            KubeChange::Delete(KubeKind::Pod, k) => k.clone(),
+            KubeChange::Upsert(KubeRow::Pod(p)) => (p.namespace.clone(), p.name.clone()),
+            KubeChange::Delete(KubeKind::Pod, k) => pod_key(&k.0, &k.1),
             KubeChange::Replace(KubeKind::Pod, _) => {
                 self.pod_counts = None;
                 self.fleet.apply(u);

@@ -70,7 +70,8 @@ pub struct ReplicaSetRow {
 #[serde(rename_all = "camelCase")]
 pub struct PodRow {
     pub namespace: Arc<str>,
-    pub name: Box<str>,
+    /// Shared with the pod's key in [`ClusterData::pods`](super::state::ClusterData).
+    pub name: Arc<str>,
     /// Owning ReplicaSet name.
     pub owner: Option<Arc<str>>,
     pub node: Option<Arc<str>>,

@@ -2,6 +2,7 @@
 //! way it changes: [`FleetState::apply`] of an [`Update`].
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -12,11 +13,20 @@ use super::{Alert, CostLine, Silence, SourceStatus};
 /// `(namespace, name)`: the key of a namespaced row.
 pub type Key = (String, String);
 
+/// A pod's key shares the row's namespace and name: at 100k pods a key of
+/// its own strings would cost ~10 MB.
+pub type PodKey = (Arc<str>, Arc<str>);
+
+/// The key to look a pod up by.
+pub fn pod_key(ns: &str, name: &str) -> PodKey {
+    (Arc::from(ns), Arc::from(name))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ClusterData {
     pub deployments: BTreeMap<Key, DeploymentRow>,
     pub replicasets: BTreeMap<Key, ReplicaSetRow>,
-    pub pods: BTreeMap<Key, PodRow>,
+    pub pods: BTreeMap<PodKey, PodRow>,
     pub nodes: BTreeMap<String, NodeRow>,
     pub events: Vec<EventRow>,
     pub hpas: BTreeMap<Key, HpaRow>,
@@ -297,7 +307,7 @@ impl ClusterData {
             KubeChange::Delete(kind, k) => match kind {
                 KubeKind::Deployment => drop(self.deployments.remove(&k)),
                 KubeKind::ReplicaSet => drop(self.replicasets.remove(&k)),
-                KubeKind::Pod => drop(self.pods.remove(&k)),
+                KubeKind::Pod => drop(self.pods.remove(&pod_key(&k.0, &k.1))),
                 KubeKind::Node => drop(self.nodes.remove(&k.1)),
                 KubeKind::Hpa => drop(self.hpas.remove(&k)),
                 KubeKind::Routing => drop(self.routing.remove(&k)),
@@ -322,7 +332,7 @@ impl ClusterData {
         match row {
             KubeRow::Deployment(r) => drop(self.deployments.insert(key(&r.namespace, &r.name), r)),
             KubeRow::ReplicaSet(r) => drop(self.replicasets.insert(key(&r.namespace, &r.name), r)),
-            KubeRow::Pod(r) => drop(self.pods.insert(key(&r.namespace, &r.name), r)),
+            KubeRow::Pod(r) => drop(self.pods.insert((r.namespace.clone(), r.name.clone()), r)),
             KubeRow::Node(r) => drop(self.nodes.insert(r.name.clone(), r)),
             KubeRow::Hpa(r) => drop(self.hpas.insert(key(&r.namespace, &r.name), r)),
             KubeRow::Routing(r) => drop(self.routing.insert(key(&r.namespace, &r.name), r)),

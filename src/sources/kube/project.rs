@@ -140,7 +140,7 @@ pub fn pod(p: &PodSummary, i: &mut Interner) -> PodRow {
         .is_some_and(|c| c.status == "True");
     PodRow {
         namespace: ns(&p.metadata, i),
-        name: name(&p.metadata).into_boxed_str(),
+        name: Arc::from(p.metadata.name.as_deref().unwrap_or_default()),
         owner: controller_owner(&p.metadata, "ReplicaSet", i),
         node: p
             .spec

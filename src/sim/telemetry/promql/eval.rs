@@ -1,17 +1,29 @@
 //! The expression walker: selectors, literals, and dispatch to functions,
 //! aggregations and binary operators.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use promql_parser::label::{MatchOp, Matchers};
 use promql_parser::parser::{Expr, Offset, VectorSelector};
 
 use super::{LOOKBACK_MS, QueryError, RangeSeries, Sample, Value, aggregate, binary, functions};
-use crate::sim::telemetry::series::{Labels, NAME, SeriesStore};
+use crate::sim::telemetry::series::{History, Labels, NAME, SeriesStore};
+
+/// The series a selector picked, borrowed from the store.
+type Selected<'a> = Rc<[(&'a Labels, &'a History)]>;
 
 /// Evaluates expressions over a series store, optionally restricted to one
 /// region's series (a per-region Prometheus).
 pub struct Evaluator<'a> {
     store: &'a SeriesStore,
     region: Option<&'a str>,
+    /// Which series each selector matches, by the selector's text: the
+    /// store does not change while an evaluator lives, so a range query's
+    /// steps match labels once, not once a step (at a hundred steps over
+    /// thousands of series that scan was most of the simulator's time).
+    selected: RefCell<HashMap<String, Selected<'a>>>,
 }
 
 pub(super) fn offset_ms(offset: &Option<Offset>) -> i64 {
@@ -51,7 +63,26 @@ fn pinned_name(vs: &VectorSelector) -> Option<&str> {
 
 impl<'a> Evaluator<'a> {
     pub fn new(store: &'a SeriesStore, region: Option<&'a str>) -> Self {
-        Self { store, region }
+        Self {
+            store,
+            region,
+            selected: RefCell::default(),
+        }
+    }
+
+    /// The series `vs` matches; computed once per evaluator.
+    fn select(&self, vs: &VectorSelector) -> Selected<'a> {
+        let key = vs.to_string();
+        if let Some(hit) = self.selected.borrow().get(&key) {
+            return hit.clone();
+        }
+        let picked: Selected<'a> = self
+            .store
+            .series(pinned_name(vs))
+            .filter(|(ls, _)| self.visible(vs, ls))
+            .collect();
+        self.selected.borrow_mut().insert(key, picked.clone());
+        picked
     }
 
     fn visible(&self, vs: &VectorSelector, labels: &Labels) -> bool {
@@ -97,10 +128,9 @@ impl<'a> Evaluator<'a> {
         Self::check_selector(vs)?;
         let at = t - offset_ms(&vs.offset);
         Ok(self
-            .store
-            .series(pinned_name(vs))
-            .filter(|(ls, _)| self.visible(vs, ls))
-            .filter_map(|(ls, h)| h.instant(at, LOOKBACK_MS).map(|(_, v)| (ls, v)))
+            .select(vs)
+            .iter()
+            .filter_map(|&(ls, h)| h.instant(at, LOOKBACK_MS).map(|(_, v)| (ls, v)))
             .collect())
     }
 
@@ -136,11 +166,7 @@ impl<'a> Evaluator<'a> {
         let end = t - offset_ms(&vs.offset);
         let start = end - range_ms;
         let mut buf = Vec::new();
-        for (ls, h) in self
-            .store
-            .series(pinned_name(vs))
-            .filter(|(ls, _)| self.visible(vs, ls))
-        {
+        for &(ls, h) in self.select(vs).iter() {
             h.range_into(start - 1, end, &mut buf);
             if !buf.is_empty() {
                 f(ls, &buf);
