@@ -15,3 +15,4 @@ pub mod prometheus;
 pub mod redact;
 pub mod specs;
 pub mod ticker;
+pub mod tls;

@@ -78,7 +78,7 @@ pub async fn send(
     if ctx.cfg.notify.is_empty() {
         return errors;
     }
-    let http = match reqwest::Client::builder()
+    let http = match crate::sources::tls::reqwest_builder()
         .timeout(Duration::from_secs(5))
         .build()
     {

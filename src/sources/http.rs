@@ -1,5 +1,6 @@
 //! The shared reqwest client setup: timeouts, auth and extra headers from the
-//! config. rustls with the ring provider only (see dependencies.md).
+//! config. rustls with the ring provider only (see dependencies.md), on the
+//! process-wide TLS setup of [`super::tls`].
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -40,7 +41,7 @@ pub fn client(
         value.set_sensitive(true);
         map.insert(AUTHORIZATION, value);
     }
-    reqwest::Client::builder()
+    super::tls::reqwest_builder()
         .default_headers(map)
         .timeout(timeout)
         .connect_timeout(timeout)

@@ -104,7 +104,7 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
         .filter(|_| needs.prometheus)
         .and_then(|fm| fleet_slo_queries(cfg, &fm.region_label));
     let mut slo_regions: Vec<String> = Vec::new();
-    let billing_http = reqwest::Client::new();
+    let billing_http = super::tls::reqwest_builder().build().unwrap_or_default();
     let mut cost_explorer = billing::shared::SharedAnswers::default();
     // In config order: the HA rule sends a silence to the first member.
     let mut members: Vec<Member> = Vec::new();

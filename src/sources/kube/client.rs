@@ -50,6 +50,7 @@ async fn build(
     config.connect_timeout = Some(timeout);
     // Watches hold a request open for up to 290 s; keep reads longer than that.
     config.read_timeout = Some(Duration::from_secs(300));
+    skip_trust_store_for_plain_http(&mut config);
     kube::Client::try_from(config).map_err(|e| why(&e))
 }
 
@@ -84,5 +85,45 @@ pub fn describe(e: &kube::Error) -> String {
             let text = other.to_string();
             text.chars().take(160).collect()
         }
+    }
+}
+
+/// A cluster reached over plain HTTP (no https proxy either) never does a TLS
+/// handshake, yet kube-rs builds a verifier from the system trust store for
+/// every client without a CA: an empty root list skips that read.
+fn skip_trust_store_for_plain_http(config: &mut kube::Config) {
+    let plain = |scheme: Option<&str>| scheme == Some("http");
+    let proxy_plain = config
+        .proxy_url
+        .as_ref()
+        .is_none_or(|u| plain(u.scheme_str()));
+    if plain(config.cluster_url.scheme_str()) && proxy_plain && config.root_cert.is_none() {
+        config.root_cert = Some(Vec::new());
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn config(url: &str) -> kube::Config {
+        kube::Config::new(url.parse().unwrap())
+    }
+
+    #[test]
+    fn only_plain_http_clusters_skip_the_trust_store() {
+        let mut c = config("http://127.0.0.1:8080");
+        skip_trust_store_for_plain_http(&mut c);
+        assert_eq!(c.root_cert, Some(Vec::new()));
+
+        let mut c = config("https://127.0.0.1:6443");
+        skip_trust_store_for_plain_http(&mut c);
+        assert_eq!(c.root_cert, None);
+
+        let mut c = config("http://127.0.0.1:8080");
+        c.proxy_url = Some("https://proxy:3128".parse().unwrap());
+        skip_trust_store_for_plain_http(&mut c);
+        assert_eq!(c.root_cert, None);
     }
 }
