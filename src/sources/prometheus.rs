@@ -143,32 +143,23 @@ pub async fn range_values(
 
 /// Queries every service once: the instant values and the chart series.
 pub async fn poll_once(src: &PromSource) -> (Vec<Update>, Result<(), String>) {
+    let (mut updates, result) = poll_values(src).await;
+    if result.is_ok() {
+        updates.extend(poll_series(src).await);
+    }
+    (updates, result)
+}
+
+/// Every service's instant SLO values: what the health and SLO columns
+/// show, asked before the charts so they are live without waiting for the
+/// costlier range queries.
+pub async fn poll_values(src: &PromSource) -> (Vec<Update>, Result<(), String>) {
     let now = Timestamp::now();
     let per_service = src.services.iter().map(|s| async move {
         let (rate, errors, p95) = futures::join!(
             instant(&src.client, s.request_rate.as_ref(), src.timeout),
             instant(&src.client, s.error_ratio.as_ref(), src.timeout),
             instant(&src.client, s.p95_latency.as_ref(), src.timeout),
-        );
-        let (rate_s, errors_s, p95_s) = futures::join!(
-            range(
-                &src.client,
-                s.request_rate.as_ref(),
-                src.chart_points,
-                src.timeout
-            ),
-            range(
-                &src.client,
-                s.error_ratio.as_ref(),
-                src.chart_points,
-                src.timeout
-            ),
-            range(
-                &src.client,
-                s.p95_latency.as_ref(),
-                src.chart_points,
-                src.timeout
-            ),
         );
         let first_err = [
             &rate.as_ref().err(),
@@ -185,34 +176,49 @@ pub async fn poll_once(src: &PromSource) -> (Vec<Update>, Result<(), String>) {
             p95_seconds: p95.ok().flatten(),
             at: Some(now),
         };
-        let series = SloSeries {
-            request_rate: rate_s.unwrap_or_default(),
-            error_ratio: errors_s.unwrap_or_default(),
-            p95_seconds: p95_s.unwrap_or_default(),
-        };
-        (s.service.clone(), values, series, first_err)
+        (s.service.clone(), values, first_err)
     });
-    let results = join_all(per_service).await;
     let mut updates = Vec::new();
     let mut error = None;
-    for (service, values, series, err) in results {
+    for (service, values, err) in join_all(per_service).await {
         if err.is_some() && error.is_none() {
             error = err.map(|e| format!("{service}: {e}"));
         }
         if error.is_none() || values.request_rate.is_some() {
             updates.push(Update::Slo {
                 region: src.region.clone(),
-                service: service.clone(),
-                values,
-            });
-            updates.push(Update::SloSeries {
-                region: src.region.clone(),
                 service,
-                series,
+                values,
             });
         }
     }
     (updates, error.map_or(Ok(()), Err))
+}
+
+/// Every service's chart series over the last hour (none when the source
+/// draws no charts). A failed range query leaves that chart empty.
+pub async fn poll_series(src: &PromSource) -> Vec<Update> {
+    if src.chart_points == 0 {
+        return Vec::new();
+    }
+    let per_service = src.services.iter().map(|s| async move {
+        let points = src.chart_points;
+        let (rate, errors, p95) = futures::join!(
+            range(&src.client, s.request_rate.as_ref(), points, src.timeout),
+            range(&src.client, s.error_ratio.as_ref(), points, src.timeout),
+            range(&src.client, s.p95_latency.as_ref(), points, src.timeout),
+        );
+        Update::SloSeries {
+            region: src.region.clone(),
+            service: s.service.clone(),
+            series: SloSeries {
+                request_rate: rate.unwrap_or_default(),
+                error_ratio: errors.unwrap_or_default(),
+                p95_seconds: p95.unwrap_or_default(),
+            },
+        }
+    });
+    join_all(per_service).await
 }
 
 /// Polls on the refresh interval (backing off while it fails) until `tx` closes.
@@ -231,21 +237,33 @@ pub async fn run_with(
     let mut tick = super::ticker::Ticker::new(src.every, refresh);
     loop {
         tick.wait().await;
-        let (updates, result) = poll_once(&src).await;
-        for u in updates {
-            if tx.send(u).await.is_err() {
-                return;
-            }
-        }
-        tick.polled(result.is_ok());
+        // The values and this source's status first, so the health and SLO
+        // columns are live while the charts' range queries are still out.
+        let (mut updates, result) = poll_values(&src).await;
+        let ok = result.is_ok();
         match result {
             Ok(()) => status.succeeded(Timestamp::now()),
             Err(e) => status.failed(e, src.stale_after),
         }
-        if tx.send(Update::Source(status.clone())).await.is_err() {
+        updates.push(Update::Source(status.clone()));
+        if !send_all(&tx, updates).await {
             return;
         }
+        if ok && !send_all(&tx, poll_series(&src).await).await {
+            return;
+        }
+        tick.polled(ok);
     }
+}
+
+/// Sends every update in order; false once the receiver is gone.
+async fn send_all(tx: &mpsc::Sender<Update>, updates: Vec<Update>) -> bool {
+    for u in updates {
+        if tx.send(u).await.is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
