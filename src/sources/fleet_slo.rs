@@ -152,17 +152,22 @@ async fn range(
         .collect())
 }
 
-/// One poll: every service's figures for every region.
+/// One poll: every service's figures for every region, then the charts.
 pub async fn poll_once(src: &FleetSloSource) -> Result<Vec<Update>, String> {
+    let mut updates = poll_values(src).await?;
+    updates.extend(poll_series(src).await);
+    Ok(updates)
+}
+
+/// Every service's instant figures for every region: asked before the
+/// charts, whose range queries cost the store far more.
+pub async fn poll_values(src: &FleetSloSource) -> Result<Vec<Update>, String> {
     let now = Timestamp::now();
     let per_service = src.services.iter().map(|s| async move {
-        let (rate, errors, p95, rate_s, errors_s, p95_s) = futures::join!(
+        let (rate, errors, p95) = futures::join!(
             instant(src, s.request_rate.as_ref()),
             instant(src, s.error_ratio.as_ref()),
             instant(src, s.p95_latency.as_ref()),
-            range(src, s.request_rate.as_ref()),
-            range(src, s.error_ratio.as_ref()),
-            range(src, s.p95_latency.as_ref()),
         );
         let named = |e: String| format!("{}: {e}", s.service);
         Ok::<_, String>((
@@ -172,16 +177,11 @@ pub async fn poll_once(src: &FleetSloSource) -> Result<Vec<Update>, String> {
                 errors.map_err(named)?,
                 p95.map_err(named)?,
             ],
-            [
-                rate_s.unwrap_or_default(),
-                errors_s.unwrap_or_default(),
-                p95_s.unwrap_or_default(),
-            ],
         ))
     });
     let mut updates = Vec::new();
     for done in join_all(per_service).await {
-        let (service, [rate, errors, p95], [mut rate_s, mut errors_s, mut p95_s]) = done?;
+        let (service, [rate, errors, p95]) = done?;
         for region in &src.regions {
             updates.push(Update::Slo {
                 region: region.clone(),
@@ -193,20 +193,47 @@ pub async fn poll_once(src: &FleetSloSource) -> Result<Vec<Update>, String> {
                     at: Some(now),
                 },
             });
-            if src.chart_points > 0 {
-                updates.push(Update::SloSeries {
-                    region: region.clone(),
-                    service: service.clone(),
-                    series: SloSeries {
-                        request_rate: rate_s.remove(region).unwrap_or_default(),
-                        error_ratio: errors_s.remove(region).unwrap_or_default(),
-                        p95_seconds: p95_s.remove(region).unwrap_or_default(),
-                    },
-                });
-            }
         }
     }
     Ok(updates)
+}
+
+/// Every service's chart series for every region (none when no charts are
+/// drawn); a failed range query leaves that chart empty.
+pub async fn poll_series(src: &FleetSloSource) -> Vec<Update> {
+    if src.chart_points == 0 {
+        return Vec::new();
+    }
+    let per_service = src.services.iter().map(|s| async move {
+        let (rate, errors, p95) = futures::join!(
+            range(src, s.request_rate.as_ref()),
+            range(src, s.error_ratio.as_ref()),
+            range(src, s.p95_latency.as_ref()),
+        );
+        (
+            s.service.clone(),
+            [
+                rate.unwrap_or_default(),
+                errors.unwrap_or_default(),
+                p95.unwrap_or_default(),
+            ],
+        )
+    });
+    let mut updates = Vec::new();
+    for (service, [mut rate, mut errors, mut p95]) in join_all(per_service).await {
+        for region in &src.regions {
+            updates.push(Update::SloSeries {
+                region: region.clone(),
+                service: service.clone(),
+                series: SloSeries {
+                    request_rate: rate.remove(region).unwrap_or_default(),
+                    error_ratio: errors.remove(region).unwrap_or_default(),
+                    p95_seconds: p95.remove(region).unwrap_or_default(),
+                },
+            });
+        }
+    }
+    updates
 }
 
 /// Polls every `every` until the receiving side goes away, with one
@@ -221,25 +248,29 @@ pub async fn run(src: FleetSloSource, tx: mpsc::Sender<Update>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let result = poll_once(&src).await;
+        // The figures and the statuses first, so the health and SLO
+        // columns are live while the charts' range queries are still out.
+        let result = poll_values(&src).await;
         let now = Timestamp::now();
-        match result {
+        let ok = result.is_ok();
+        let mut updates = match result {
             Ok(updates) => {
-                for u in updates {
-                    if tx.send(u).await.is_err() {
-                        return;
-                    }
-                }
                 status.iter_mut().for_each(|s| s.succeeded(now));
+                updates
             }
-            Err(e) => status
-                .iter_mut()
-                .for_each(|s| s.failed(e.clone(), src.stale_after)),
+            Err(e) => {
+                status
+                    .iter_mut()
+                    .for_each(|s| s.failed(e.clone(), src.stale_after));
+                Vec::new()
+            }
+        };
+        updates.extend(status.iter().cloned().map(Update::Source));
+        if !super::prometheus::send_all(&tx, updates).await {
+            return;
         }
-        for s in &status {
-            if tx.send(Update::Source(s.clone())).await.is_err() {
-                return;
-            }
+        if ok && !super::prometheus::send_all(&tx, poll_series(&src).await).await {
+            return;
         }
     }
 }

@@ -257,7 +257,7 @@ pub async fn run_with(
 }
 
 /// Sends every update in order; false once the receiver is gone.
-async fn send_all(tx: &mpsc::Sender<Update>, updates: Vec<Update>) -> bool {
+pub(crate) async fn send_all(tx: &mpsc::Sender<Update>, updates: Vec<Update>) -> bool {
     for u in updates {
         if tx.send(u).await.is_err() {
             return false;
