@@ -140,7 +140,7 @@ pub async fn run(
             }
         }
         let now = std::time::Instant::now();
-        if pacer.due(app.dirty, now) {
+        if pacer.due(app.dirty, app.urgent, now) {
             draw(&mut term, &mut app, &theme)?;
             pacer.drew(now);
             if exit_when_live && super::first_live::reached(&app) {
@@ -169,5 +169,6 @@ pub fn draw<B: Backend>(
     term.draw(|f| crate::ui::draw(f, app, theme))
         .map_err(|e| color_eyre::eyre::eyre!("cannot draw: {e}"))?;
     app.dirty = false;
+    app.urgent = false;
     Ok(())
 }

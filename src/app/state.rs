@@ -274,6 +274,11 @@ pub struct AppState {
     pub status: Option<Status>,
     /// Something visible changed since the last frame.
     pub dirty: bool,
+    /// The change should be drawn without waiting for the frame pacer: a
+    /// key the operator pressed, a source that came live or went down.
+    /// Routine data (watch events, polls that changed nothing but figures)
+    /// stays paced.
+    pub urgent: bool,
     pub next_log_id: LogStreamId,
     /// Terminal size as last reported, for page moves.
     pub size: (u16, u16),
@@ -312,6 +317,7 @@ impl AppState {
             logs: None,
             status: None,
             dirty: true,
+            urgent: false,
             next_log_id: 1,
             size: (80, 24),
             pod_counts: None,

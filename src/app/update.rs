@@ -14,6 +14,7 @@ mod select;
 use super::effect::Effect;
 use super::msg::Msg;
 use super::state::{AppState, Status, View};
+use crate::model::state::Update;
 
 pub use operate::target;
 pub use select::{Selected, copy_text, selected};
@@ -31,7 +32,10 @@ pub fn update(app: &mut AppState, msg: Msg) -> Vec<Effect> {
 
 fn dispatch(app: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(ev) => keys::on_key(app, ev),
+        Msg::Key(ev) => {
+            app.urgent = true;
+            keys::on_key(app, ev)
+        }
         Msg::Resize(w, h) => {
             app.size = (w, h);
             app.dirty = true;
@@ -50,6 +54,9 @@ fn dispatch(app: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Data(updates) => {
             if !updates.is_empty() {
                 for u in updates {
+                    if let Update::Source(s) = &u {
+                        app.urgent |= app.fleet.changes_condition(s);
+                    }
                     app.apply_counted(u);
                 }
                 // The pod counts are current (or dropped for a recount).

@@ -71,6 +71,17 @@ impl SourceStatus {
         }
     }
 
+    /// What the operator reads from this status at a glance: whether the
+    /// source ever answered, is failing, is stale, has its watch open.
+    pub fn condition(&self) -> (bool, bool, bool, bool) {
+        (
+            self.last_success.is_some(),
+            self.last_error.is_some(),
+            self.stale,
+            self.watching,
+        )
+    }
+
     /// A polled source, current while its last poll is within `every`.
     pub fn polled_every(mut self, every: std::time::Duration) -> Self {
         self.every_seconds = Some(every.as_secs().max(1));

@@ -278,6 +278,15 @@ impl FleetState {
         }
     }
 
+    /// Whether applying `status` would change what the operator reads from
+    /// its source (a new source, or a different [`SourceStatus::condition`]).
+    pub fn changes_condition(&self, status: &SourceStatus) -> bool {
+        self.sources
+            .iter()
+            .find(|s| s.kind == status.kind && s.region == status.region && s.name == status.name)
+            .is_none_or(|s| s.condition() != status.condition())
+    }
+
     /// The status of a source, if it ever reported.
     pub fn source(
         &self,
