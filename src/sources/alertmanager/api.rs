@@ -74,6 +74,10 @@ pub enum CallError {
     Unreachable(String),
     /// Sent, but no answer in time: it may have been applied.
     Timeout,
+    /// The connection closed before any answer came (a pooled keep-alive
+    /// connection the server had just closed, or a reset): the server may
+    /// have read the request, so it may have been applied.
+    Dropped(String),
     /// The server answered with an error.
     Rejected(String),
     /// The server accepted it, but its answer could not be read: it may
@@ -84,7 +88,10 @@ pub enum CallError {
 impl CallError {
     /// Whether the request may have taken effect despite the error.
     pub fn maybe_applied(&self) -> bool {
-        matches!(self, CallError::Timeout | CallError::Unconfirmed(_))
+        matches!(
+            self,
+            CallError::Timeout | CallError::Dropped(_) | CallError::Unconfirmed(_)
+        )
     }
 }
 
@@ -93,6 +100,12 @@ impl std::fmt::Display for CallError {
         match self {
             CallError::Unreachable(e) => write!(f, "unreachable: {e}"),
             CallError::Timeout => f.write_str("no answer in time"),
+            CallError::Dropped(e) => {
+                write!(
+                    f,
+                    "unreachable: the connection closed before an answer ({e})"
+                )
+            }
             CallError::Rejected(e) => write!(f, "rejected: {e}"),
             CallError::Unconfirmed(e) => write!(f, "accepted, but the answer was unreadable: {e}"),
         }
@@ -101,12 +114,41 @@ impl std::fmt::Display for CallError {
 
 fn classify(e: reqwest::Error) -> CallError {
     if e.is_timeout() {
-        CallError::Timeout
-    } else if e.is_connect() {
-        CallError::Unreachable(super::super::redact::error_chain(&e.without_url()))
-    } else {
-        CallError::Rejected(super::super::redact::error_chain(&e.without_url()))
+        return CallError::Timeout;
     }
+    let (connect, dropped) = (e.is_connect(), closed_before_answer(&e));
+    let text = super::super::redact::error_chain(&e.without_url());
+    if connect {
+        CallError::Unreachable(text)
+    } else if dropped {
+        CallError::Dropped(text)
+    } else {
+        CallError::Rejected(text)
+    }
+}
+
+/// Whether the error chain says the connection ended before a response:
+/// hyper's "connection closed before message completed", or a reset.
+fn closed_before_answer(e: &reqwest::Error) -> bool {
+    use std::io::ErrorKind;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(h) = c.downcast_ref::<hyper::Error>()
+            && (h.is_incomplete_message() || h.is_canceled())
+        {
+            return true;
+        }
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::UnexpectedEof
+            )
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 fn endpoint(base: &url::Url, path: &str) -> String {
