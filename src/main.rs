@@ -1,6 +1,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// Math symbols for the linker, so the binary needs no libm.so.6.
+mod libm_exports;
+
 use clap::{CommandFactory, Parser, Subcommand};
 use opsdeck::cli::costs::By;
 use opsdeck::cli::ops::{self, OpArgs};
