@@ -14,10 +14,12 @@ mod aggregate;
 mod binary;
 mod eval;
 mod functions;
+mod reach;
 
 use super::series::{Labels, NAME, SeriesStore};
 
 pub use eval::Evaluator;
+pub use reach::earliest_ms;
 
 /// Prometheus' default lookback for instant vectors.
 pub const LOOKBACK_MS: i64 = 300_000;
@@ -121,7 +123,9 @@ pub fn instant_query(
     t_ms: i64,
 ) -> Result<Value, QueryError> {
     let expr = parse(query)?;
-    Evaluator::new(store, region).eval(&expr, t_ms)
+    Evaluator::new(store, region)
+        .reading_from(reach::earliest_ms([&expr], t_ms))
+        .eval(&expr, t_ms)
 }
 
 /// Evaluate `query` at every step in `[start, end]`; the result is a matrix.
@@ -153,7 +157,7 @@ pub fn range_query(
             "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
         ));
     }
-    let ev = Evaluator::new(store, region);
+    let ev = Evaluator::new(store, region).reading_from(reach::earliest_ms([&expr], start_ms));
     let mut out: std::collections::BTreeMap<Labels, Vec<(i64, f64)>> =
         std::collections::BTreeMap::new();
     let mut t = start_ms;

@@ -48,12 +48,20 @@ pub enum Source {
     Rules,
 }
 
-/// All series, grouped by metric name.
+/// The label a region's own endpoint (`/regions/<region>`) filters on.
+pub const REGION: &str = "region";
+
+/// One metric's series, grouped by their `region` label ("" without one),
+/// so that a region's query looks only at that region's series — as
+/// Prometheus' postings index does, instead of matching every region's.
+type Family = BTreeMap<String, BTreeMap<Labels, History>>;
+
+/// All series, grouped by metric name, then by region.
 #[derive(Debug, Clone)]
 pub struct SeriesStore {
     resolution_ms: i64,
     retention_ms: i64,
-    by_name: HashMap<String, BTreeMap<Labels, History>>,
+    by_name: HashMap<String, Family>,
     last_append_ms: HashMap<Source, i64>,
 }
 
@@ -110,6 +118,13 @@ impl SeriesStore {
             let Some(family) = self.by_name.get_mut(name) else {
                 continue;
             };
+            let region = ls.get(REGION).map_or("", String::as_str);
+            if !family.contains_key(region) {
+                family.insert(region.to_string(), BTreeMap::new());
+            }
+            let Some(family) = family.get_mut(region) else {
+                continue;
+            };
             // One lookup for a known series; a new one is inserted.
             if let Some(hist) = family.get_mut(ls) {
                 hist.written_ms = t_ms;
@@ -124,7 +139,7 @@ impl SeriesStore {
             }
         }
         let cutoff = t_ms - self.retention_ms;
-        for family in self.by_name.values_mut() {
+        for family in self.by_name.values_mut().flat_map(|f| f.values_mut()) {
             for hist in family.values_mut() {
                 let fresh = hist.source != source || hist.written_ms == t_ms;
                 let last_stale = hist.samples.back().is_none_or(|(_, v)| is_stale(*v));
@@ -138,6 +153,9 @@ impl SeriesStore {
             }
             family.retain(|_, h| !h.samples.is_empty());
         }
+        for family in self.by_name.values_mut() {
+            family.retain(|_, f| !f.is_empty());
+        }
         self.by_name.retain(|_, f| !f.is_empty());
         true
     }
@@ -147,18 +165,40 @@ impl SeriesStore {
         &'a self,
         name: Option<&str>,
     ) -> Box<dyn Iterator<Item = (&'a Labels, &'a History)> + 'a> {
-        match name {
-            Some(n) => match self.by_name.get(n) {
-                Some(f) => Box::new(f.iter()),
-                None => Box::new(std::iter::empty()),
-            },
-            None => Box::new(self.by_name.values().flat_map(|f| f.iter())),
+        self.series_in(name, None)
+    }
+
+    /// Like [`Self::series`], only those whose `region` label is `region`
+    /// when one is given.
+    pub fn series_in<'a>(
+        &'a self,
+        name: Option<&str>,
+        region: Option<&str>,
+    ) -> Box<dyn Iterator<Item = (&'a Labels, &'a History)> + 'a> {
+        let families: Box<dyn Iterator<Item = &'a Family> + 'a> = match name {
+            Some(n) => Box::new(self.by_name.get(n).into_iter()),
+            None => Box::new(self.by_name.values()),
+        };
+        match region {
+            Some(r) => {
+                let r = r.to_string();
+                Box::new(
+                    families
+                        .filter_map(move |f| f.get(&r))
+                        .flat_map(|s| s.iter()),
+                )
+            }
+            None => Box::new(families.flat_map(|f| f.values()).flat_map(|s| s.iter())),
         }
     }
 
     /// Number of series held.
     pub fn len(&self) -> usize {
-        self.by_name.values().map(BTreeMap::len).sum()
+        self.by_name
+            .values()
+            .flat_map(|f| f.values())
+            .map(BTreeMap::len)
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -167,6 +207,11 @@ impl SeriesStore {
 }
 
 impl History {
+    /// The time of the last sample (`i64::MIN` when empty).
+    pub fn last_ms(&self) -> i64 {
+        self.samples.back().map_or(i64::MIN, |(t, _)| *t)
+    }
+
     /// Samples in `(start, end]`, without staleness markers.
     pub fn range(&self, start_excl: i64, end_incl: i64) -> Vec<(i64, f64)> {
         let mut out = Vec::new();
@@ -219,5 +264,32 @@ mod tests {
         assert_eq!(s.len(), 1);
         let ha = s.series(Some("m")).next().map(|(_, h)| h.samples.len());
         assert_eq!(ha, Some(11));
+    }
+
+    #[test]
+    fn a_region_sees_only_its_own_series() {
+        let mut s = SeriesStore::new(1000, 10_000);
+        let east = labels([(NAME, "m"), (REGION, "east"), ("x", "1")]);
+        let west = labels([(NAME, "m"), (REGION, "west"), ("x", "1")]);
+        let global = labels([(NAME, "m"), ("x", "1")]);
+        let other = labels([(NAME, "n"), (REGION, "east")]);
+        s.append_scrape(
+            0,
+            vec![
+                (east.clone(), 1.0),
+                (west, 2.0),
+                (global, 3.0),
+                (other, 4.0),
+            ],
+        );
+        let in_east: Vec<_> = s
+            .series_in(Some("m"), Some("east"))
+            .map(|(l, _)| l)
+            .collect();
+        assert_eq!(in_east, vec![&east]);
+        assert_eq!(s.series_in(Some("m"), None).count(), 3);
+        assert_eq!(s.series_in(None, Some("east")).count(), 2);
+        assert_eq!(s.series_in(Some("m"), Some("north")).count(), 0);
+        assert_eq!(s.len(), 4);
     }
 }

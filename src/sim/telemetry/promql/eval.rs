@@ -24,6 +24,9 @@ pub struct Evaluator<'a> {
     /// steps match labels once, not once a step (at a hundred steps over
     /// thousands of series that scan was most of the simulator's time).
     selected: RefCell<HashMap<String, Selected<'a>>>,
+    /// No evaluation reads samples before this (see `reach`): a series
+    /// whose last sample is older is skipped without matching its labels.
+    earliest_ms: i64,
 }
 
 pub(super) fn offset_ms(offset: &Option<Offset>) -> i64 {
@@ -67,7 +70,14 @@ impl<'a> Evaluator<'a> {
             store,
             region,
             selected: RefCell::default(),
+            earliest_ms: i64::MIN,
         }
+    }
+
+    /// Promises that no evaluation reads samples before `earliest_ms`.
+    pub fn reading_from(mut self, earliest_ms: i64) -> Self {
+        self.earliest_ms = earliest_ms;
+        self
     }
 
     /// The series `vs` matches; computed once per evaluator.
@@ -78,7 +88,8 @@ impl<'a> Evaluator<'a> {
         }
         let picked: Selected<'a> = self
             .store
-            .series(pinned_name(vs))
+            .series_in(pinned_name(vs), self.region)
+            .filter(|(_, h)| h.last_ms() >= self.earliest_ms)
             .filter(|(ls, _)| self.visible(vs, ls))
             .collect();
         self.selected.borrow_mut().insert(key, picked.clone());

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::template::expand;
 use super::{AlertGroup, AlertRule};
-use crate::sim::telemetry::promql::{Evaluator, Value};
+use crate::sim::telemetry::promql::{Evaluator, Value, earliest_ms};
 use crate::sim::telemetry::series::{Labels, NAME, SeriesStore};
 
 /// How long resolved alerts are kept (and re-sent as resolved).
@@ -114,7 +114,9 @@ impl RuleEngine {
     /// at least one group ran.
     pub fn evaluate_due(&mut self, store: &SeriesStore, now_ms: i64) -> bool {
         let mut ran = false;
-        let ev = Evaluator::new(store, None);
+        let rules = self.groups.iter().flat_map(|g| &g.rules);
+        let earliest = earliest_ms(rules.map(|r| &r.rule.parsed), now_ms);
+        let ev = Evaluator::new(store, None).reading_from(earliest);
         for g in &mut self.groups {
             if g.last_eval_ms
                 .is_some_and(|last| now_ms - last < g.interval_ms)
