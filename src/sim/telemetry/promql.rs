@@ -14,6 +14,7 @@ mod aggregate;
 mod binary;
 mod eval;
 mod functions;
+mod parse_cache;
 mod reach;
 
 use super::series::{Labels, NAME, SeriesStore};
@@ -122,9 +123,9 @@ pub fn instant_query(
     query: &str,
     t_ms: i64,
 ) -> Result<Value, QueryError> {
-    let expr = parse(query)?;
+    let expr = parse_cache::parsed(query)?;
     Evaluator::new(store, region)
-        .reading_from(reach::earliest_ms([&expr], t_ms))
+        .reading_from(reach::earliest_ms([&*expr], t_ms))
         .eval(&expr, t_ms)
 }
 
@@ -137,7 +138,7 @@ pub fn range_query(
     end_ms: i64,
     step_ms: i64,
 ) -> Result<Vec<RangeSeries>, QueryError> {
-    let expr = parse(query)?;
+    let expr = parse_cache::parsed(query)?;
     match expr.value_type() {
         promql_parser::parser::value::ValueType::Vector
         | promql_parser::parser::value::ValueType::Scalar => {}
@@ -157,7 +158,7 @@ pub fn range_query(
             "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
         ));
     }
-    let ev = Evaluator::new(store, region).reading_from(reach::earliest_ms([&expr], start_ms));
+    let ev = Evaluator::new(store, region).reading_from(reach::earliest_ms([&*expr], start_ms));
     let mut out: std::collections::BTreeMap<Labels, Vec<(i64, f64)>> =
         std::collections::BTreeMap::new();
     let mut t = start_ms;
