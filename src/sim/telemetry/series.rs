@@ -173,21 +173,18 @@ impl SeriesStore {
     pub fn series_in<'a>(
         &'a self,
         name: Option<&str>,
-        region: Option<&str>,
+        region: Option<&'a str>,
     ) -> Box<dyn Iterator<Item = (&'a Labels, &'a History)> + 'a> {
         let families: Box<dyn Iterator<Item = &'a Family> + 'a> = match name {
             Some(n) => Box::new(self.by_name.get(n).into_iter()),
             None => Box::new(self.by_name.values()),
         };
         match region {
-            Some(r) => {
-                let r = r.to_string();
-                Box::new(
-                    families
-                        .filter_map(move |f| f.get(&r))
-                        .flat_map(|s| s.iter()),
-                )
-            }
+            Some(r) => Box::new(
+                families
+                    .filter_map(move |f| f.get(r))
+                    .flat_map(|s| s.iter()),
+            ),
             None => Box::new(families.flat_map(|f| f.values()).flat_map(|s| s.iter())),
         }
     }

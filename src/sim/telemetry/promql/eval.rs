@@ -96,12 +96,9 @@ impl<'a> Evaluator<'a> {
         picked
     }
 
+    /// Whether a series of the evaluator's region (the store picked those)
+    /// matches the selector.
     fn visible(&self, vs: &VectorSelector, labels: &Labels) -> bool {
-        if let Some(r) = self.region
-            && labels.get("region").is_none_or(|v| v != r)
-        {
-            return false;
-        }
         if let Some(n) = &vs.name
             && labels.get(NAME).is_none_or(|v| v != n)
         {
