@@ -14,22 +14,25 @@ use serde::Deserialize;
 
 use crate::model::CostLine;
 
+/// The columns read, borrowed from the one record every row is read into
+/// (an export holds millions of rows; each used to allocate its record and
+/// seven strings).
 #[derive(Debug, Deserialize)]
-struct Row {
+struct Row<'a> {
     #[serde(rename = "BilledCost")]
     billed_cost: Option<f64>,
     #[serde(rename = "EffectiveCost")]
     effective_cost: Option<f64>,
-    #[serde(rename = "BillingCurrency")]
-    currency: Option<String>,
+    #[serde(rename = "BillingCurrency", borrow)]
+    currency: Option<&'a str>,
     #[serde(rename = "ChargePeriodStart")]
-    charge_period_start: String,
-    #[serde(rename = "ProviderName")]
-    provider: Option<String>,
-    #[serde(rename = "RegionId")]
-    region: Option<String>,
-    #[serde(rename = "Tags")]
-    tags: Option<String>,
+    charge_period_start: &'a str,
+    #[serde(rename = "ProviderName", borrow)]
+    provider: Option<&'a str>,
+    #[serde(rename = "RegionId", borrow)]
+    region: Option<&'a str>,
+    #[serde(rename = "Tags", borrow)]
+    tags: Option<&'a str>,
 }
 
 /// One file as last read: its size and mtime, lines and warnings.
@@ -94,11 +97,14 @@ impl FocusReader {
             .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
             .collect();
         files.sort();
-        self.seen.retain(|p, _| files.contains(p));
+        // `files` is sorted: membership by binary search, not a scan of
+        // path comparisons per file.
+        let listed = |p: &PathBuf| files.binary_search(p).is_ok();
+        self.seen.retain(|p, _| listed(p));
         // Held while parsing: a second region's reader waits, then finds
         // the file parsed.
         let mut shared = PARSED.lock().unwrap_or_else(|p| p.into_inner());
-        shared.retain(|p, _| p.parent() != Some(dir) || files.contains(p));
+        shared.retain(|p, _| p.parent() != Some(dir) || listed(p));
         for path in &files {
             let meta = std::fs::metadata(path).ok();
             let len = meta.as_ref().map(|m| m.len()).unwrap_or(0);
@@ -162,14 +168,27 @@ const CLUSTER_TAGS: &[&str] = &["cluster", "kubernetes_cluster", "aws:eks:cluste
 
 /// The service and the cluster a row's tags name.
 fn tagged(tags: Option<&str>) -> (Option<String>, Option<String>) {
-    let Some(tags) =
-        tags.and_then(|t| serde_json::from_str::<BTreeMap<String, serde_json::Value>>(t).ok())
-    else {
+    let Some(tags) = tags else {
         return (None, None);
     };
+    // Keys borrowed from the text; a key with an escape in it cannot be,
+    // and is read again owned.
+    if let Ok(map) = serde_json::from_str::<BTreeMap<&str, serde_json::Value>>(tags) {
+        return pick(|k| map.get(k));
+    }
+    match serde_json::from_str::<BTreeMap<String, serde_json::Value>>(tags) {
+        Ok(map) => pick(|k| map.get(k)),
+        Err(_) => (None, None),
+    }
+}
+
+/// The service and cluster tags, each the first of its keys present.
+fn pick<'v>(
+    get: impl Fn(&str) -> Option<&'v serde_json::Value>,
+) -> (Option<String>, Option<String>) {
     let first = |keys: &[&str]| {
         keys.iter()
-            .find_map(|k| tags.get(*k))
+            .find_map(|k| get(k))
             .and_then(|v| v.as_str().map(str::to_string))
     };
     (first(SERVICE_TAGS), first(CLUSTER_TAGS))
@@ -196,8 +215,9 @@ fn parse_tagged(path: &Path) -> (Vec<(CostLine, Option<String>)>, Vec<String>) {
     };
     // Lines come from the reader's positions: a quoted field may span
     // several lines, so the record index does not tell the line.
-    for (n, record) in reader.records().enumerate() {
-        let fallback = n as u64 + 2; // header is line 1
+    let mut record = csv::StringRecord::new();
+    for n in 0u64.. {
+        let fallback = n + 2; // header is line 1
         let skipped = |line: u64, e: &csv::Error| {
             format!(
                 "{}:{line}: skipped: {}",
@@ -205,13 +225,18 @@ fn parse_tagged(path: &Path) -> (Vec<(CostLine, Option<String>)>, Vec<String>) {
                 short(&e.to_string())
             )
         };
-        let record = match record {
-            Ok(r) => r,
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 warnings.push(skipped(e.position().map_or(fallback, |p| p.line()), &e));
+                // A read error does not go away on the next call.
+                if e.is_io_error() {
+                    break;
+                }
                 continue;
             }
-        };
+        }
         let line_no = record.position().map_or(fallback, |p| p.line());
         let row: Row = match record.deserialize(Some(&headers)) {
             Ok(r) => r,
@@ -227,15 +252,15 @@ fn parse_tagged(path: &Path) -> (Vec<(CostLine, Option<String>)>, Vec<String>) {
         let amount = row.effective_cost.or(row.billed_cost);
         match (day, amount) {
             (Some(day), Some(amount)) if amount.is_finite() => {
-                let (service, cluster) = tagged(row.tags.as_deref());
+                let (service, cluster) = tagged(row.tags);
                 lines.push((
                     CostLine {
                         day,
-                        provider: provider_name(row.provider.as_deref().unwrap_or("")),
-                        region: row.region.unwrap_or_default(),
+                        provider: provider_name(row.provider.unwrap_or("")),
+                        region: row.region.unwrap_or_default().to_string(),
                         service,
                         amount,
-                        currency: row.currency.unwrap_or_else(|| "USD".into()),
+                        currency: row.currency.unwrap_or("USD").to_string(),
                     },
                     cluster,
                 ))
@@ -271,4 +296,27 @@ pub fn provider_name(raw: &str) -> String {
 
 fn short(s: &str) -> String {
     s.chars().take(120).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tagged;
+
+    #[test]
+    fn tags_are_read_borrowed_or_owned_alike() {
+        let want = (Some("checkout".to_string()), Some("prod-eu".to_string()));
+        let plain = r#"{"service":"checkout","cluster":"prod-eu","team":7}"#;
+        assert_eq!(tagged(Some(plain)), want);
+        // An escaped key cannot be borrowed; it is read owned, same answer.
+        let escaped = r#"{"servic\u0065":"checkout","cluster":"prod-eu"}"#;
+        assert_eq!(tagged(Some(escaped)), want);
+        // The first key of each list that is present wins.
+        let both = r#"{"app":"web","service":"checkout","kubernetes_cluster":"k"}"#;
+        assert_eq!(
+            tagged(Some(both)),
+            (Some("checkout".to_string()), Some("k".to_string()))
+        );
+        assert_eq!(tagged(Some("not json")), (None, None));
+        assert_eq!(tagged(None), (None, None));
+    }
 }
