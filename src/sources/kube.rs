@@ -8,6 +8,7 @@
 //! cluster only when the operator drills into it.
 
 pub mod client;
+pub mod event_summary;
 pub mod logs;
 pub mod pod_summary;
 pub mod project;
@@ -20,13 +21,14 @@ use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{Event, Node, Service};
+use k8s_openapi::api::core::v1::{Node, Service};
 use kube::Api;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use crate::model::state::{KubeKind, KubeRow, Update};
 use crate::model::{SourceKind, SourceStatus};
+use event_summary::EventSummary;
 use pod_summary::PodSummary;
 use project::Interner;
 use watch::Target;
@@ -134,7 +136,7 @@ pub async fn run(src: ClusterSource, tx: mpsc::Sender<Update>) {
         }
         if wants(KubeKind::Event) {
             tasks.spawn(watch::run(
-                api!(Event),
+                api!(EventSummary),
                 KubeKind::Event,
                 |e, i| KubeRow::Event(project::event(e, i)),
                 t.clone(),

@@ -69,7 +69,7 @@ struct Meta {
     owner_references: Option<Vec<OwnerReference>>,
 }
 
-fn summary_meta<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Error> {
+pub(super) fn summary_meta<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Error> {
     let m = Meta::deserialize(d)?;
     Ok(ObjectMeta {
         name: m.name,

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{Event, Node, Service};
+use k8s_openapi::api::core::v1::{Node, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 
+use super::event_summary::EventSummary;
 use super::pod_summary::PodSummary;
 use crate::model::kube::*;
 
@@ -176,7 +177,7 @@ pub fn node(n: &Node) -> NodeRow {
     }
 }
 
-pub fn event(e: &Event, i: &mut Interner) -> EventRow {
+pub fn event(e: &EventSummary, i: &mut Interner) -> EventRow {
     let obj = &e.involved_object;
     let time = e
         .last_timestamp
