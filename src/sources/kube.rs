@@ -12,6 +12,7 @@ pub mod event_summary;
 pub mod logs;
 pub mod pod_summary;
 pub mod project;
+pub mod summary;
 pub mod watch;
 
 use std::path::PathBuf;

@@ -5,14 +5,13 @@
 //! dropped at once. Serde skips what is not named here without allocating.
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta, Time};
-use k8s_openapi::{ListableResource, Metadata, NamespaceResourceScope, Resource};
 use serde::Deserialize;
 
 /// An Event as the watch of events reads it.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventSummary {
-    #[serde(deserialize_with = "super::pod_summary::summary_meta")]
+    #[serde(deserialize_with = "super::summary::summary_meta")]
     pub metadata: ObjectMeta,
     #[serde(default)]
     pub involved_object: Involved,
@@ -32,30 +31,7 @@ pub struct Involved {
     pub name: Option<String>,
 }
 
-impl Resource for EventSummary {
-    const API_VERSION: &'static str = "v1";
-    const GROUP: &'static str = "";
-    const KIND: &'static str = "Event";
-    const VERSION: &'static str = "v1";
-    const URL_PATH_SEGMENT: &'static str = "events";
-    type Scope = NamespaceResourceScope;
-}
-
-impl ListableResource for EventSummary {
-    const LIST_KIND: &'static str = "EventList";
-}
-
-impl Metadata for EventSummary {
-    type Ty = ObjectMeta;
-
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
+super::summary::namespaced_v1!(EventSummary, "Event", "events", "EventList");
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

@@ -4,14 +4,13 @@
 //! megabytes that are dropped at once. Serde skips what is not named here
 //! without allocating it, so the initial list of a big cluster stays small.
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
-use k8s_openapi::{ListableResource, Metadata, NamespaceResourceScope, Resource};
-use serde::{Deserialize, Deserializer};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Deserialize;
 
 /// A Pod as the watch of pods reads it.
 #[derive(Clone, Debug, Deserialize)]
 pub struct PodSummary {
-    #[serde(deserialize_with = "summary_meta")]
+    #[serde(deserialize_with = "super::summary::summary_meta")]
     pub metadata: ObjectMeta,
     pub spec: Option<Spec>,
     pub status: Option<Status>,
@@ -55,57 +54,7 @@ pub struct Waiting {
     pub reason: Option<String>,
 }
 
-/// The metadata the projection and the watcher use (the watcher resumes
-/// from `resourceVersion`); labels, annotations and managed fields are
-/// skipped.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Meta {
-    name: Option<String>,
-    namespace: Option<String>,
-    resource_version: Option<String>,
-    creation_timestamp: Option<Time>,
-    deletion_timestamp: Option<Time>,
-    owner_references: Option<Vec<OwnerReference>>,
-}
-
-pub(super) fn summary_meta<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Error> {
-    let m = Meta::deserialize(d)?;
-    Ok(ObjectMeta {
-        name: m.name,
-        namespace: m.namespace,
-        resource_version: m.resource_version,
-        creation_timestamp: m.creation_timestamp,
-        deletion_timestamp: m.deletion_timestamp,
-        owner_references: m.owner_references,
-        ..ObjectMeta::default()
-    })
-}
-
-impl Resource for PodSummary {
-    const API_VERSION: &'static str = "v1";
-    const GROUP: &'static str = "";
-    const KIND: &'static str = "Pod";
-    const VERSION: &'static str = "v1";
-    const URL_PATH_SEGMENT: &'static str = "pods";
-    type Scope = NamespaceResourceScope;
-}
-
-impl ListableResource for PodSummary {
-    const LIST_KIND: &'static str = "PodList";
-}
-
-impl Metadata for PodSummary {
-    type Ty = ObjectMeta;
-
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
+super::summary::namespaced_v1!(PodSummary, "Pod", "pods", "PodList");
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
