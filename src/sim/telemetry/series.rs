@@ -1,8 +1,12 @@
 //! Sample history: one ring buffer per series at a fixed resolution, with
 //! Prometheus' staleness markers when a series disappears.
 
+mod group;
+
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use group::Group;
 
 /// A series' labels, including `__name__`. Sorted, as Prometheus keeps them.
 pub type Labels = BTreeMap<String, String>;
@@ -52,9 +56,9 @@ pub enum Source {
 pub const REGION: &str = "region";
 
 /// One metric's series, grouped by their `region` label ("" without one),
-/// so that a region's query looks only at that region's series — as
-/// Prometheus' postings index does, instead of matching every region's.
-type Family = BTreeMap<String, BTreeMap<Labels, History>>;
+/// so that a region's query looks only at that region's series; within a
+/// group, a postings index narrows a selector's other labels.
+type Family = BTreeMap<String, Group>;
 
 /// All series, grouped by metric name, then by region.
 #[derive(Debug, Clone)]
@@ -120,13 +124,13 @@ impl SeriesStore {
             };
             let region = ls.get(REGION).map_or("", String::as_str);
             if !family.contains_key(region) {
-                family.insert(region.to_string(), BTreeMap::new());
+                family.insert(region.to_string(), Group::default());
             }
-            let Some(family) = family.get_mut(region) else {
+            let Some(group) = family.get_mut(region) else {
                 continue;
             };
-            // One lookup for a known series; a new one is inserted.
-            if let Some(hist) = family.get_mut(ls) {
+            // One lookup for a known series; a new one is added.
+            if let Some(hist) = group.get_mut(ls) {
                 hist.written_ms = t_ms;
                 hist.samples.push_back((t_ms, v));
             } else {
@@ -135,12 +139,12 @@ impl SeriesStore {
                     source,
                     written_ms: t_ms,
                 };
-                family.insert(ls.clone(), fresh);
+                group.add(ls.clone(), fresh);
             }
         }
         let cutoff = t_ms - self.retention_ms;
-        for family in self.by_name.values_mut().flat_map(|f| f.values_mut()) {
-            for hist in family.values_mut() {
+        for group in self.by_name.values_mut().flat_map(|f| f.values_mut()) {
+            for hist in group.histories_mut() {
                 let fresh = hist.source != source || hist.written_ms == t_ms;
                 let last_stale = hist.samples.back().is_none_or(|(_, v)| is_stale(*v));
                 if !fresh && !last_stale {
@@ -151,10 +155,10 @@ impl SeriesStore {
                     hist.samples.pop_front();
                 }
             }
-            family.retain(|_, h| !h.samples.is_empty());
+            group.settle();
         }
         for family in self.by_name.values_mut() {
-            family.retain(|_, f| !f.is_empty());
+            family.retain(|_, g| !g.is_empty());
         }
         self.by_name.retain(|_, f| !f.is_empty());
         true
@@ -175,18 +179,27 @@ impl SeriesStore {
         name: Option<&str>,
         region: Option<&'a str>,
     ) -> Box<dyn Iterator<Item = (&'a Labels, &'a History)> + 'a> {
+        self.candidates(name, region, &[])
+    }
+
+    /// Like [`Self::series_in`], narrowed by the postings of the
+    /// `label = value` pairs in `equal`: a superset of the series carrying
+    /// all of them (the caller still matches each series).
+    pub fn candidates<'a: 'q, 'q>(
+        &'a self,
+        name: Option<&str>,
+        region: Option<&'q str>,
+        equal: &'q [(&'q str, &'q str)],
+    ) -> Box<dyn Iterator<Item = (&'a Labels, &'a History)> + 'q> {
         let families: Box<dyn Iterator<Item = &'a Family> + 'a> = match name {
             Some(n) => Box::new(self.by_name.get(n).into_iter()),
             None => Box::new(self.by_name.values()),
         };
-        match region {
-            Some(r) => Box::new(
-                families
-                    .filter_map(move |f| f.get(r))
-                    .flat_map(|s| s.iter()),
-            ),
-            None => Box::new(families.flat_map(|f| f.values()).flat_map(|s| s.iter())),
-        }
+        let groups: Box<dyn Iterator<Item = &'a Group> + 'q> = match region {
+            Some(r) => Box::new(families.filter_map(move |f| f.get(r))),
+            None => Box::new(families.flat_map(|f| f.values())),
+        };
+        Box::new(groups.flat_map(move |g| g.candidates(equal)))
     }
 
     /// Number of series held.
@@ -194,7 +207,7 @@ impl SeriesStore {
         self.by_name
             .values()
             .flat_map(|f| f.values())
-            .map(BTreeMap::len)
+            .map(Group::len)
             .sum()
     }
 

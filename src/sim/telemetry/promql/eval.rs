@@ -86,9 +86,17 @@ impl<'a> Evaluator<'a> {
         if let Some(hit) = self.selected.borrow().get(&key) {
             return hit.clone();
         }
+        // The `=` matchers narrow the search through the store's postings.
+        let equal: Vec<(&str, &str)> = vs
+            .matchers
+            .matchers
+            .iter()
+            .filter(|m| m.op == MatchOp::Equal)
+            .map(|m| (m.name.as_str(), m.value.as_str()))
+            .collect();
         let picked: Selected<'a> = self
             .store
-            .series_in(pinned_name(vs), self.region)
+            .candidates(pinned_name(vs), self.region, &equal)
             .filter(|(_, h)| h.last_ms() >= self.earliest_ms)
             .filter(|(ls, _)| self.visible(vs, ls))
             .collect();
