@@ -15,6 +15,8 @@ mod binary;
 mod eval;
 mod functions;
 mod parse_cache;
+#[cfg(test)]
+mod range_tests;
 mod reach;
 
 use super::series::{Labels, NAME, SeriesStore};

@@ -232,14 +232,46 @@ impl History {
     /// [`Self::range`] into `buf` (cleared first), so a query over many
     /// series reuses one buffer.
     pub fn range_into(&self, start_excl: i64, end_incl: i64, buf: &mut Vec<(i64, f64)>) {
-        buf.clear();
         let from = self.samples.partition_point(|(t, _)| *t <= start_excl);
+        self.range_from_into(from, end_incl, buf);
+    }
+
+    /// The samples from index `from` up to `end_incl`, without staleness
+    /// markers, into `buf` (cleared first).
+    pub fn range_from_into(&self, from: usize, end_incl: i64, buf: &mut Vec<(i64, f64)>) {
+        buf.clear();
         buf.extend(
             self.samples
-                .range(from..)
+                .range(from.min(self.samples.len())..)
                 .take_while(|(t, _)| *t <= end_incl)
                 .filter(|(_, v)| !is_stale(*v)),
         );
+    }
+
+    /// The index of the first sample after `start_excl`, starting from
+    /// `hint` (the index a previous, earlier window found; `usize::MAX`
+    /// for none), which is updated. A window that moved forward by a few
+    /// samples is found by stepping, any other by a binary search.
+    pub fn seek(&self, start_excl: i64, hint: &mut usize) -> usize {
+        const STEPS: usize = 8;
+        let s = &self.samples;
+        let at_or_before = |i: usize| s.get(i).is_some_and(|(t, _)| *t <= start_excl);
+        let mut at = *hint;
+        let usable = at <= s.len() && (at == 0 || at_or_before(at - 1));
+        if usable {
+            let mut steps = 0;
+            while steps < STEPS && at_or_before(at) {
+                at += 1;
+                steps += 1;
+            }
+            if steps == STEPS {
+                at = s.partition_point(|(t, _)| *t <= start_excl);
+            }
+        } else {
+            at = s.partition_point(|(t, _)| *t <= start_excl);
+        }
+        *hint = at;
+        at
     }
 
     /// The instant value at `t`: the last sample in `(t - lookback, t]`,
@@ -274,6 +306,26 @@ mod tests {
         assert_eq!(s.len(), 1);
         let ha = s.series(Some("m")).next().map(|(_, h)| h.samples.len());
         assert_eq!(ha, Some(11));
+    }
+
+    #[test]
+    fn seek_finds_what_a_binary_search_finds_from_any_hint() {
+        let mut h = History::default();
+        for t in 0..100 {
+            h.samples.push_back((t * 10, t as f64));
+        }
+        let search = |start: i64| h.samples.partition_point(|(t, _)| *t <= start);
+        let mut hint = usize::MAX;
+        // Forward by a little, by a lot, backwards, out of range, again.
+        for start in [-5, 0, 5, 15, 25, 26, 200, 990, 2000, 500, 3, -1, 40] {
+            assert_eq!(h.seek(start, &mut hint), search(start), "start {start}");
+            assert_eq!(hint, search(start));
+        }
+        let mut wild = 7_000;
+        assert_eq!(h.seek(333, &mut wild), search(333), "a hint past the end");
+        let mut buf = Vec::new();
+        h.range_from_into(h.seek(333, &mut wild), 370, &mut buf);
+        assert_eq!(buf, h.range(333, 370));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Aggregation operators: `sum`, `avg`, `min`, `max`, `count`, `topk`,
 //! `bottomk`, with `by` / `without`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use promql_parser::parser::{AggregateExpr, Expr, LabelModifier};
 
@@ -29,6 +29,76 @@ fn group_key<'a>(labels: &'a Labels, modifier: &Option<LabelModifier>) -> Vec<(&
         .collect()
 }
 
+/// A borrowed grouping key.
+type Key<'a> = Vec<(&'a str, &'a str)>;
+
+/// One aggregation's groups over the store's own series: which group each
+/// series falls in, found once per evaluator, since a range query's steps
+/// group the same series the same way (building each series' key at every
+/// step was a third of a chart's one-hour query).
+#[derive(Debug, Default)]
+pub struct Grouping<'a> {
+    /// The aggregation's modifier, to tell it from another at the same address.
+    modifier: Option<LabelModifier>,
+    /// A series' group, by the address of its labels in the store (FNV:
+    /// hashed at every step for every series, where SipHash showed).
+    of: fnv::FnvHashMap<usize, usize>,
+    ids: HashMap<Key<'a>, usize>,
+    keys: Vec<Key<'a>>,
+}
+
+impl<'a> Grouping<'a> {
+    fn id(&mut self, labels: &'a Labels) -> usize {
+        let at = std::ptr::from_ref(labels) as usize;
+        if let Some(id) = self.of.get(&at) {
+            return *id;
+        }
+        let key = group_key(labels, &self.modifier);
+        let id = match self.ids.get(&key) {
+            Some(id) => *id,
+            None => {
+                self.keys.push(key.clone());
+                self.ids.insert(key, self.keys.len() - 1);
+                self.keys.len() - 1
+            }
+        };
+        self.of.insert(at, id);
+        id
+    }
+}
+
+/// The store's series `input` grouped under `agg`, keys in order.
+fn group_store<'a>(
+    ev: &Evaluator<'a>,
+    agg: &AggregateExpr,
+    input: Vec<(&'a Labels, f64)>,
+) -> Vec<(Key<'a>, Vec<f64>)> {
+    let mut cache = ev.groupings.borrow_mut();
+    let grouping = cache.entry(std::ptr::from_ref(agg) as usize).or_default();
+    if grouping.modifier != agg.modifier {
+        *grouping = Grouping {
+            modifier: agg.modifier.clone(),
+            ..Grouping::default()
+        };
+    }
+    let mut vals: Vec<Vec<f64>> = Vec::new();
+    for (labels, value) in input {
+        let id = grouping.id(labels);
+        if vals.len() <= id {
+            vals.resize_with(id + 1, Vec::new);
+        }
+        vals[id].push(value);
+    }
+    let mut out: Vec<(Key<'a>, Vec<f64>)> = vals
+        .into_iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_empty())
+        .filter_map(|(id, v)| Some((grouping.keys.get(id)?.clone(), v)))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 /// The owned labels of a borrowed key.
 fn owned(key: &[(&str, &str)]) -> Labels {
     key.iter()
@@ -37,7 +107,7 @@ fn owned(key: &[(&str, &str)]) -> Labels {
 }
 
 /// Evaluate an aggregation at `t`.
-pub fn aggregate(ev: &Evaluator<'_>, agg: &AggregateExpr, t: i64) -> Result<Value, QueryError> {
+pub fn aggregate<'a>(ev: &Evaluator<'a>, agg: &AggregateExpr, t: i64) -> Result<Value, QueryError> {
     let op = agg.op.to_string();
     let op = op.as_str();
     if !matches!(
@@ -57,21 +127,21 @@ pub fn aggregate(ev: &Evaluator<'_>, agg: &AggregateExpr, t: i64) -> Result<Valu
     // The grouping key never holds `__name__`, so a selector's or a rate's
     // series are grouped by the store's own labels, cloning none.
     let evaluated;
-    let input: Vec<(&Labels, f64)> = match (&*agg.expr, functions::as_rate(&agg.expr)) {
-        (_, Some(call)) => functions::rates(ev, call, t)?,
-        (Expr::VectorSelector(vs), None) => ev.instant_borrowed(vs, t)?,
+    let groups: Vec<(Key<'_>, Vec<f64>)> = match (&*agg.expr, functions::as_rate(&agg.expr)) {
+        (_, Some(call)) => group_store(ev, agg, functions::rates(ev, call, t)?),
+        (Expr::VectorSelector(vs), None) => group_store(ev, agg, ev.instant_borrowed(vs, t)?),
         _ => {
             evaluated = ev.eval_vector(&agg.expr, t)?;
-            evaluated.iter().map(|s| (&s.labels, s.value)).collect()
+            let mut groups: BTreeMap<Key<'_>, Vec<f64>> = BTreeMap::new();
+            for s in &evaluated {
+                groups
+                    .entry(group_key(&s.labels, &agg.modifier))
+                    .or_default()
+                    .push(s.value);
+            }
+            groups.into_iter().collect()
         }
     };
-    let mut groups: BTreeMap<Vec<(&str, &str)>, Vec<f64>> = BTreeMap::new();
-    for (labels, value) in input {
-        groups
-            .entry(group_key(labels, &agg.modifier))
-            .or_default()
-            .push(value);
-    }
     let out = groups
         .into_iter()
         .map(|(key, vals)| {

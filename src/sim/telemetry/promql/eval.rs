@@ -11,19 +11,31 @@ use promql_parser::parser::{Expr, Offset, VectorSelector};
 use super::{LOOKBACK_MS, QueryError, RangeSeries, Sample, Value, aggregate, binary, functions};
 use crate::sim::telemetry::series::{History, Labels, NAME, SeriesStore};
 
-/// The series a selector picked, borrowed from the store.
-type Selected<'a> = Rc<[(&'a Labels, &'a History)]>;
+/// The series a selector picked, borrowed from the store, with where each
+/// one's last window began.
+struct Selected<'a> {
+    /// The selector, to tell it from another at the same address.
+    vs: VectorSelector,
+    series: Vec<(&'a Labels, &'a History)>,
+    /// Per series, a hint for [`History::seek`]: a range query's steps
+    /// move forward, so each step moves a window's start by a sample or
+    /// two instead of searching an hour of samples again.
+    cursors: RefCell<Vec<usize>>,
+}
 
 /// Evaluates expressions over a series store, optionally restricted to one
 /// region's series (a per-region Prometheus).
 pub struct Evaluator<'a> {
     store: &'a SeriesStore,
     region: Option<&'a str>,
-    /// Which series each selector matches, by the selector's text: the
-    /// store does not change while an evaluator lives, so a range query's
-    /// steps match labels once, not once a step (at a hundred steps over
-    /// thousands of series that scan was most of the simulator's time).
-    selected: RefCell<HashMap<String, Selected<'a>>>,
+    /// Which series each selector matches, by the selector's address (and
+    /// checked against the selector itself): the store does not change
+    /// while an evaluator lives, so a range query's steps match labels
+    /// once, not once a step (at a hundred steps over thousands of series
+    /// that scan was most of the simulator's time).
+    selected: RefCell<HashMap<usize, Rc<Selected<'a>>>>,
+    /// Each aggregation's grouping of the store's series, by its address.
+    pub(super) groupings: RefCell<HashMap<usize, aggregate::Grouping<'a>>>,
     /// No evaluation reads samples before this (see `reach`): a series
     /// whose last sample is older is skipped without matching its labels.
     earliest_ms: i64,
@@ -70,6 +82,7 @@ impl<'a> Evaluator<'a> {
             store,
             region,
             selected: RefCell::default(),
+            groupings: RefCell::default(),
             earliest_ms: i64::MIN,
         }
     }
@@ -81,9 +94,11 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The series `vs` matches; computed once per evaluator.
-    fn select(&self, vs: &VectorSelector) -> Selected<'a> {
-        let key = vs.to_string();
-        if let Some(hit) = self.selected.borrow().get(&key) {
+    fn select(&self, vs: &VectorSelector) -> Rc<Selected<'a>> {
+        let key = std::ptr::from_ref(vs) as usize;
+        if let Some(hit) = self.selected.borrow().get(&key)
+            && hit.vs == *vs
+        {
             return hit.clone();
         }
         // The `=` matchers narrow the search through the store's postings.
@@ -94,12 +109,17 @@ impl<'a> Evaluator<'a> {
             .filter(|m| m.op == MatchOp::Equal)
             .map(|m| (m.name.as_str(), m.value.as_str()))
             .collect();
-        let picked: Selected<'a> = self
+        let series: Vec<_> = self
             .store
             .candidates(pinned_name(vs), self.region, &equal)
             .filter(|(_, h)| h.last_ms() >= self.earliest_ms)
             .filter(|(ls, _)| self.visible(vs, ls))
             .collect();
+        let picked = Rc::new(Selected {
+            vs: vs.clone(),
+            cursors: RefCell::new(vec![usize::MAX; series.len()]),
+            series,
+        });
         self.selected.borrow_mut().insert(key, picked.clone());
         picked
     }
@@ -145,6 +165,7 @@ impl<'a> Evaluator<'a> {
         let at = t - offset_ms(&vs.offset);
         Ok(self
             .select(vs)
+            .series
             .iter()
             .filter_map(|&(ls, h)| h.instant(at, LOOKBACK_MS).map(|(_, v)| (ls, v)))
             .collect())
@@ -182,12 +203,20 @@ impl<'a> Evaluator<'a> {
         let end = t - offset_ms(&vs.offset);
         let start = end - range_ms;
         let mut buf = Vec::new();
-        for &(ls, h) in self.select(vs).iter() {
-            h.range_into(start - 1, end, &mut buf);
+        let sel = self.select(vs);
+        let mut cursors = sel.cursors.take();
+        for (&(ls, h), cursor) in sel.series.iter().zip(cursors.iter_mut()) {
+            // A series that ended before the window has nothing in it.
+            if h.last_ms() < start {
+                continue;
+            }
+            let from = h.seek(start - 1, cursor);
+            h.range_from_into(from, end, &mut buf);
             if !buf.is_empty() {
                 f(ls, &buf);
             }
         }
+        sel.cursors.replace(cursors);
         Ok(())
     }
 
