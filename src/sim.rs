@@ -90,6 +90,7 @@ pub mod fault;
 pub mod fleet;
 pub mod hash;
 pub mod hpa;
+pub mod json_cache;
 pub mod kind;
 pub mod kubeconfig;
 pub mod lifecycle;

@@ -10,6 +10,7 @@ use tokio::sync::broadcast;
 
 use super::clock::{Clock, Millis};
 use super::config::Settings;
+use super::json_cache::JsonCache;
 use super::kind::Kind;
 use super::pod::Pod;
 use super::rng::Rng;
@@ -121,6 +122,8 @@ pub struct Cluster {
     pub rv: u64,
     /// every object except pods
     pub docs: BTreeMap<Kind, BTreeMap<Key, Arc<Value>>>,
+    /// the JSON of each of `docs`, for lists
+    pub json: JsonCache,
     /// pods
     pub pods: BTreeMap<Key, Pod>,
     /// recent changes, oldest first
@@ -151,6 +154,7 @@ impl Cluster {
             clock,
             rv: 1,
             docs: BTreeMap::new(),
+            json: JsonCache::default(),
             pods: BTreeMap::new(),
             history: VecDeque::new(),
             floor: 0,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::super::cluster::{Cluster, Key, key};
+use super::super::json_cache::JsonCache;
 use super::super::kind::Kind;
 use super::super::pod::Pod;
 use super::Ctx;
@@ -73,11 +74,9 @@ impl Item<'_> {
         }
     }
 
-    fn write(&self, out: &mut Vec<u8>) {
+    fn write(&self, json: &JsonCache, out: &mut Vec<u8>) {
         match self {
-            Item::Doc(v) => {
-                let _ = serde_json::to_writer(&mut *out, v.as_ref());
-            }
+            Item::Doc(v) => json.write(v, out),
             Item::Pod(p) => p.write_json(out),
         }
     }
@@ -196,7 +195,7 @@ pub fn serve(ctx: &Ctx, kind: Kind, ns: Option<&str>) -> Resp {
         if i > 0 {
             out.push(b',');
         }
-        item.write(&mut out);
+        item.write(&c.json, &mut out);
     }
     out.extend_from_slice(b"]}");
     drop(c);
