@@ -4,20 +4,14 @@
 //! `cargo bench --bench sim_pod_list` (no bench framework: plain timings).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use opsdeck::sim::auth::Role;
 use opsdeck::sim::{Sim, SimConfig};
 
-fn stats(mut v: Vec<Duration>) -> String {
-    v.sort();
-    format!(
-        "min {:?}, median {:?}, max {:?}",
-        v[0],
-        v[v.len() / 2],
-        v[v.len() - 1]
-    )
-}
+#[path = "support/stats.rs"]
+mod support;
+use support::stats;
 
 fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();

@@ -8,7 +8,7 @@
 //! `cargo bench --bench sim_promql` (no bench framework: plain timings).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use opsdeck::sim::telemetry::promql;
 use opsdeck::sim::telemetry::series::{Labels, SeriesStore, labels};
@@ -86,15 +86,9 @@ fn queries(reg: &str) -> Vec<String> {
         .collect()
 }
 
-fn stats(mut v: Vec<Duration>) -> String {
-    v.sort();
-    format!(
-        "min {:?}, median {:?}, max {:?}",
-        v[0],
-        v[v.len() / 2],
-        v[v.len() - 1]
-    )
-}
+#[path = "support/stats.rs"]
+mod support;
+use support::stats;
 
 fn main() {
     let t = Instant::now();
