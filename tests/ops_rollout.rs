@@ -1,7 +1,8 @@
 //! Rollback (to the previous revision and to a given one, kubectl's
 //! semantics, checked with `kubectl rollout history`) and restart against
 //! `opsdeck sim`; a concurrent edit between plan and execution stops on 409
-//! and the other writer's value survives.
+//! and the other writer's value survives; a write that meets another
+//! writer's change to other fields reads the object again and goes on.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod ops_support;
@@ -177,5 +178,59 @@ fn a_concurrent_edit_between_plan_and_execution_stops_on_409() {
         sim.jsonpath("eu-west-1", "deploy/catalog", "{.spec.replicas}"),
         "7",
         "the other writer's value survives"
+    );
+}
+
+/// Deployment PATCHes in the audit log after line `from`: (dry run, code).
+fn deployment_patches(sim: &Sim, from: usize) -> Vec<(bool, u64)> {
+    sim.audit_lines()
+        .into_iter()
+        .skip(from)
+        .filter(|e| e["verb"] == "patch" && e["objectRef"]["resource"] == "deployments")
+        .map(|e| {
+            (
+                e["requestURI"].as_str().unwrap().contains("dryRun"),
+                e["responseStatus"]["code"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_rollback_that_meets_a_racing_writer_reads_again_and_goes_on() {
+    // The next write to an existing object in eu-west-1 meets another
+    // writer first (an annotation, after the plan read the Deployment): the
+    // plan's dry run gets a real 409 from the server, and so does the
+    // rollback's PATCH, which carries the resourceVersion the plan read.
+    let sim = sim_with("10", &["--fault", "eu-west-1:racing-writes=1"]);
+    let rev2_image = image(&sim);
+    let o = sim.opsdeck(&[
+        "rollback",
+        "payments",
+        "--region",
+        "eu-west-1",
+        "--yes",
+        "--verify-window",
+        "2s",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_ne!(
+        image(&sim),
+        rev2_image,
+        "the template of revision 1 is back"
+    );
+    assert_eq!(
+        sim.jsonpath(
+            "eu-west-1",
+            "deploy/payments",
+            "{.metadata.annotations.sim\\.opsdeck\\.dev/racing-writer}"
+        ),
+        "1",
+        "the other writer's change survives"
+    );
+    assert_eq!(
+        deployment_patches(&sim, 0),
+        [(true, 409), (true, 200), (false, 409), (false, 200)],
+        "each 409 was followed by a fresh read and one more try"
     );
 }

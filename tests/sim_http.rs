@@ -364,7 +364,7 @@ async fn faults_and_control_endpoint() {
         .unwrap();
     assert_eq!(
         r.json::<Value>().await.unwrap(),
-        json!({"refuse": false, "unavailable": false, "latency_ms": 0, "failed": false})
+        json!({"refuse": false, "unavailable": false, "latency_ms": 0, "failed": false, "racing_writes": 0})
     );
     assert_eq!(
         h.get("/api/v1/namespaces/shop/pods")

@@ -34,7 +34,7 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 0)]
     pub port: u16,
     /// Fault at start (repeatable). Kubernetes: REGION:refuse | REGION:unavailable |
-    /// REGION:latency=MS | REGION:fail. Telemetry: REGION:latency-spike |
+    /// REGION:latency=MS | REGION:fail | REGION:racing-writes=N. Telemetry: REGION:latency-spike |
     /// REGION:cost-anomaly | REGION:prometheus-down | REGION:bad-release=SERVICE |
     /// prometheus:down | prometheus:slow=MS | alertmanager:down
     #[arg(long = "fault", value_name = "REGION:KIND", value_parser = flags::parse)]

@@ -15,6 +15,11 @@ pub struct Faults {
     pub latency_ms: u64,
     /// the region failed: its pods run but are not ready
     pub failed: bool,
+    /// the next this many writes to an existing object (PUT, PATCH, the
+    /// scale subresource) meet another writer first: just before each, the
+    /// object gets an annotation, so a write carrying the resourceVersion
+    /// it read meets 409 Conflict, as on a busy real cluster
+    pub racing_writes: u32,
 }
 
 /// A change to a region's faults; absent fields keep their value.
@@ -29,6 +34,8 @@ pub struct FaultPatch {
     pub latency_ms: Option<u64>,
     /// see [`Faults::failed`]
     pub failed: Option<bool>,
+    /// see [`Faults::racing_writes`]
+    pub racing_writes: Option<u32>,
     /// one-shot: end every open watch with 410 Expired and forget history
     pub expire_watches: bool,
     /// clear every fault first
@@ -53,11 +60,15 @@ impl Faults {
         if let Some(v) = p.failed {
             self.failed = v;
         }
+        if let Some(v) = p.racing_writes {
+            self.racing_writes = v;
+        }
     }
 }
 
 /// Parse a `--fault` flag: `REGION:KIND[=VALUE]`, KIND one of `refuse`,
-/// `unavailable` (or `503`), `latency=MS`, `fail`, `expire-watches`.
+/// `unavailable` (or `503`), `latency=MS`, `fail`, `expire-watches`,
+/// `racing-writes=N`.
 pub fn parse_flag(s: &str) -> Result<(String, FaultPatch), String> {
     let (region, what) = s.split_once(':').ok_or_else(|| {
         format!("--fault {s:?}: expected REGION:KIND, e.g. eu-west-1:latency=800")
@@ -80,9 +91,15 @@ pub fn parse_flag(s: &str) -> Result<(String, FaultPatch), String> {
                 })?;
             p.latency_ms = Some(ms);
         }
+        "racing-writes" => {
+            let n = value.and_then(|v| v.parse().ok()).ok_or_else(|| {
+                format!("--fault {s:?}: racing-writes needs a count, e.g. racing-writes=2")
+            })?;
+            p.racing_writes = Some(n);
+        }
         other => {
             return Err(format!(
-                "--fault {s:?}: unknown fault {other:?} (refuse, unavailable, latency=MS, fail, expire-watches)"
+                "--fault {s:?}: unknown fault {other:?} (refuse, unavailable, latency=MS, fail, expire-watches, racing-writes=N)"
             ));
         }
     }
@@ -99,6 +116,9 @@ mod tests {
         assert_eq!(r, "eu-west-1");
         assert_eq!(p.latency_ms, Some(800));
         assert!(parse_flag("x:nope").is_err());
+        let (_, p) = parse_flag("us-east-1:racing-writes=2").unwrap_or_default();
+        assert_eq!(p.racing_writes, Some(2));
+        assert!(parse_flag("us-east-1:racing-writes").is_err());
         assert!(parse_flag("nocolon").is_err());
     }
 }

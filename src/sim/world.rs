@@ -35,6 +35,15 @@ impl ClusterCell {
     pub fn faults(&self) -> Faults {
         relock(&self.faults).clone()
     }
+
+    /// Whether the write about to be made meets a racing writer first
+    /// ([`Faults::racing_writes`]); counts it down.
+    pub fn take_racing_write(&self) -> bool {
+        let mut f = relock(&self.faults);
+        let race = f.racing_writes > 0;
+        f.racing_writes = f.racing_writes.saturating_sub(1);
+        race
+    }
 }
 
 /// The whole simulated fleet.
@@ -119,6 +128,7 @@ impl World {
                 unavailable: Some(f.unavailable),
                 latency_ms: Some(f.latency_ms),
                 failed: Some(f.failed),
+                racing_writes: Some(f.racing_writes),
                 ..FaultPatch::default()
             };
             // Unknown regions in start flags are rejected by the command line.

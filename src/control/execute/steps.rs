@@ -407,20 +407,31 @@ pub async fn dry_run(ctx: &Ctx, plan: &Plan) -> Vec<(usize, Result<(), String>)>
         let Some(t) = &step.target else { continue };
         let result = async {
             let client = ctx.kube(&t.context).await.map_err(|e| e.to_string())?;
-            let obs = kube_ops::observe(&client, t, &step.action)
+            // The object is read just before the dry run; a 409 means only
+            // that it moved in between (a controller's status write), so it
+            // is read again, a few times, before the 409 is reported.
+            let mut attempts = 0;
+            loop {
+                attempts += 1;
+                let obs = kube_ops::observe(&client, t, &step.action)
+                    .await
+                    .map_err(|e| crate::sources::kube::client::describe(&e))?;
+                match kube_ops::apply(
+                    &client,
+                    t,
+                    &step.action,
+                    &obs.resource_version,
+                    true,
+                    "opsdeck dry run",
+                    &obs.object,
+                )
                 .await
-                .map_err(|e| crate::sources::kube::client::describe(&e))?;
-            kube_ops::apply(
-                &client,
-                t,
-                &step.action,
-                &obs.resource_version,
-                true,
-                "opsdeck dry run",
-                &obs.object,
-            )
-            .await
-            .map_err(|e| crate::sources::kube::client::describe(&e))
+                {
+                    Ok(()) => return Ok(()),
+                    Err(e) if kube_ops::is_conflict(&e) && attempts < 4 => continue,
+                    Err(e) => return Err(crate::sources::kube::client::describe(&e)),
+                }
+            }
         }
         .await;
         out.push((step.index, result));

@@ -3,7 +3,8 @@
 //! - `GET  /control/regions/{region}/faults`
 //! - `POST /control/regions/{region}/faults` with a [`FaultPatch`] JSON body,
 //!   e.g. `{"latency_ms": 800}`, `{"refuse": true}`, `{"unavailable": true}`,
-//!   `{"failed": true}`, `{"expire_watches": true}`, `{"clear": true}`
+//!   `{"failed": true}`, `{"expire_watches": true}`, `{"racing_writes": 2}`,
+//!   `{"clear": true}`
 //! - `DELETE /control/regions/{region}/faults` — clear them
 //! - `GET  /control/snapshot` — the [`WorldSnapshot`](crate::sim::WorldSnapshot) as JSON
 //!

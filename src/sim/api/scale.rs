@@ -50,6 +50,7 @@ pub fn write(ctx: &Ctx, ns: &str, name: &str) -> Resp {
     let Some(d) = c.doc(Kind::Deployment, ns, name) else {
         return status::not_found(Kind::Deployment, name);
     };
+    let d = super::write::race(ctx, &mut c, Kind::Deployment, ns, d);
     let current = scale_of(&d);
     let new = if ctx.method == axum::http::Method::PATCH {
         let Some(pt) = patch::patch_type(&ctx.content_type) else {

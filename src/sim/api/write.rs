@@ -166,6 +166,33 @@ pub fn commit(
     Ok(stored)
 }
 
+/// The annotation a racing writer ([`Faults::racing_writes`]) changes.
+///
+/// [`Faults::racing_writes`]: crate::sim::Faults::racing_writes
+pub const RACING_WRITER: &str = "sim.opsdeck.dev/racing-writer";
+
+/// `old`, or — when the region's racing-writes fault is due — `old` after
+/// another writer changed an annotation on it (a new resourceVersion, a
+/// watch event), as it is stored now.
+pub fn race(ctx: &Ctx, c: &mut Cluster, kind: Kind, ns: &str, old: Arc<Value>) -> Arc<Value> {
+    if !ctx.cell.take_racing_write() {
+        return old;
+    }
+    let mut touched = (*old).clone();
+    let n = obj::path(&touched, "metadata.annotations")
+        .and_then(|a| a.get(RACING_WRITER))
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    if let Some(m) = touched.get_mut("metadata").and_then(Value::as_object_mut) {
+        let a = m.entry("annotations").or_insert_with(|| json!({}));
+        if let Some(a) = a.as_object_mut() {
+            a.insert(RACING_WRITER.into(), json!((n + 1).to_string()));
+        }
+    }
+    commit(c, kind, false, ns, Some(&old), touched).unwrap_or(old)
+}
+
 fn answer(code: u16, r: Result<Arc<Value>, Resp>) -> Resp {
     match r {
         Ok(v) => status::json(code, &v),
@@ -209,6 +236,7 @@ pub fn update(ctx: &Ctx, kind: Kind, ns: &str, name: &str) -> Resp {
     let Some(old) = c.doc(kind, ns, name) else {
         return status::not_found(kind, name);
     };
+    let old = race(ctx, &mut c, kind, ns, old);
     if obj::name(&body) != name {
         return status::bad_request("the name of the object does not match the name on the URL");
     }
@@ -246,6 +274,7 @@ pub fn patch(ctx: &Ctx, kind: Kind, ns: &str, name: &str) -> Resp {
         }
         return status::not_found(kind, name);
     };
+    let old = race(ctx, &mut c, kind, ns, old);
     let new = match patch::apply(pt, &old, &ctx.body) {
         Ok(v) => v,
         Err(e) => return status::error(422, "Invalid", &e, None),

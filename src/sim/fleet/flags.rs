@@ -1,7 +1,8 @@
 //! `--fault` flags at start, for both sides of the fleet.
 //!
 //! Kubernetes side (per region): `REGION:refuse`, `REGION:unavailable` (or
-//! `503`), `REGION:latency=MS`, `REGION:fail`, `REGION:expire-watches`.
+//! `503`), `REGION:latency=MS`, `REGION:fail`, `REGION:expire-watches`,
+//! `REGION:racing-writes=N`.
 //! Telemetry side: `REGION:latency-spike`, `REGION:cost-anomaly`,
 //! `REGION:prometheus-down`, `REGION:bad-release=SERVICE`, and the
 //! fleet-wide `prometheus:down`, `prometheus:slow=MS`, `alertmanager:down`.
