@@ -4,6 +4,7 @@
 pub mod alertmanager;
 pub mod backoff;
 pub mod billing;
+pub mod first_answers;
 pub mod fleet_metrics;
 pub mod fleet_slo;
 pub mod gather;

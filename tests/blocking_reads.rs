@@ -123,6 +123,7 @@ async fn a_cost_explorer_poll_reads_the_credentials_file_off_the_runtime_thread(
         every: Duration::from_secs(300),
         timeout: Duration::from_secs(5),
         stale_after: 3,
+        after: Default::default(),
     };
     let text = "[default]\naws_access_key_id = AKIDPIPE\naws_secret_access_key = S\n".to_string();
     let (fetched, free) = while_reading(&pipe, text, async move {

@@ -63,6 +63,7 @@ async fn fleet() -> Fleet {
             probe_every: Duration::from_millis(300),
             timeout: Duration::from_secs(1),
             stale_after: 2,
+            first: Default::default(),
         };
         tokio::spawn(run(src, tx.clone()));
     }

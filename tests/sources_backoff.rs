@@ -85,6 +85,7 @@ async fn prometheus_that_does_not_answer_is_polled_less_and_less_often() {
         timeout: Duration::from_millis(100),
         stale_after: 3,
         chart_points: 10,
+        first: Default::default(),
     };
     let (tx, mut rx) = mpsc::channel(64);
     let task = tokio::spawn(prometheus::run(src, tx));
@@ -127,6 +128,7 @@ fn focus_source(dir: &Path) -> BillingSource {
         every: EVERY,
         timeout: Duration::from_secs(5),
         stale_after: 3,
+        after: Default::default(),
     }
 }
 

@@ -2,13 +2,16 @@
 //! before the charts: the range queries behind the charts cost the store
 //! far more than the instant ones, and the health and SLO columns must not
 //! wait for them. The simulator's PromQL API answers behind a gate that
-//! holds every range query until the test opens it.
+//! holds every range query until the test opens it. In the console the
+//! charts also wait until every other source of the first screen answered
+//! once.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "telemetry_support/peers.rs"]
 mod peers;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -16,22 +19,26 @@ use axum::extract::{Request, State};
 use axum::response::Response;
 use opsdeck::model::state::Update;
 use opsdeck::sim::telemetry::{Telemetry, TelemetryConfig, fixture, serve};
+use opsdeck::sources::first_answers::FirstAnswers;
 use opsdeck::sources::prometheus::{self, PromSource, ServiceQueries};
 use tokio::sync::{Semaphore, mpsc};
 
 const SERVICES: [&str; 4] = ["checkout", "catalog", "payments", "search"];
 const REGION: &str = "eu-west-1";
 
-type Gate = (String, Arc<Semaphore>);
+/// Upstream, permits for range queries, range queries received.
+type Gate = (String, Arc<Semaphore>, Arc<AtomicUsize>);
 
-/// Forwards to the simulator; a range query first waits for a permit.
-async fn forward(State((upstream, gate)): State<Gate>, req: Request) -> Response {
+/// Forwards to the simulator; a range query is counted, then waits for a
+/// permit.
+async fn forward(State((upstream, gate, ranges)): State<Gate>, req: Request) -> Response {
     let path = req
         .uri()
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
     let _held = if path.starts_with("/api/v1/query_range") {
+        ranges.fetch_add(1, Ordering::SeqCst);
         Some(gate.acquire().await.unwrap())
     } else {
         None
@@ -68,7 +75,31 @@ fn source(url: &url::Url) -> PromSource {
         timeout: Duration::from_secs(30),
         stale_after: 3,
         chart_points: 60,
+        first: Default::default(),
     }
+}
+
+/// The simulator's PromQL API behind [`forward`], with `permits` range
+/// queries let through.
+async fn proxied(permits: usize) -> (url::Url, Arc<Semaphore>, Arc<AtomicUsize>, Telemetry) {
+    let config = TelemetryConfig {
+        resolution: Duration::from_secs(15),
+        retention: Duration::from_secs(3600),
+        backfill: Duration::from_secs(1800),
+        ..TelemetryConfig::default()
+    };
+    let t = Telemetry::new(config, fixture::world()).unwrap();
+    let sim = peers::serve(serve::routers(&t).prometheus).await;
+    let gate = Arc::new(Semaphore::new(permits));
+    let ranges = Arc::new(AtomicUsize::new(0));
+    let router = axum::Router::new().fallback(forward).with_state((
+        format!("http://{sim}"),
+        gate.clone(),
+        ranges.clone(),
+    ));
+    let addr = peers::serve(router).await;
+    let url: url::Url = format!("http://{addr}/").parse().unwrap();
+    (url, gate, ranges, t)
 }
 
 async fn next(rx: &mut mpsc::Receiver<Update>) -> Update {
@@ -80,20 +111,7 @@ async fn next(rx: &mut mpsc::Receiver<Update>) -> Update {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn values_and_status_arrive_before_the_charts() {
-    let config = TelemetryConfig {
-        resolution: Duration::from_secs(15),
-        retention: Duration::from_secs(3600),
-        backfill: Duration::from_secs(1800),
-        ..TelemetryConfig::default()
-    };
-    let t = Telemetry::new(config, fixture::world()).unwrap();
-    let sim = peers::serve(serve::routers(&t).prometheus).await;
-    let gate = Arc::new(Semaphore::new(0));
-    let router = axum::Router::new()
-        .fallback(forward)
-        .with_state((format!("http://{sim}"), gate.clone()));
-    let addr = peers::serve(router).await;
-    let url: url::Url = format!("http://{addr}/").parse().unwrap();
+    let (url, gate, _ranges, _t) = proxied(0).await;
 
     let (tx, mut rx) = mpsc::channel(64);
     tokio::spawn(prometheus::run(source(&url), tx));
@@ -141,4 +159,46 @@ async fn values_and_status_arrive_before_the_charts() {
     }
     charted.sort();
     assert_eq!(charted, want);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_charts_wait_for_every_first_answer_of_the_first_screen() {
+    let (url, _gate, ranges, _t) = proxied(1_000).await;
+    // Two first answers expected: this source's and a cluster's that has
+    // not listed yet (a long deadline: only the answers open it here).
+    let first = FirstAnswers::expecting_within(2, Duration::from_secs(600));
+    let cluster = first.slot();
+    let mut src = source(&url);
+    src.first = first.slot();
+    let (tx, mut rx) = mpsc::channel(64);
+    tokio::spawn(prometheus::run(src, tx));
+
+    loop {
+        match next(&mut rx).await {
+            Update::Slo { .. } => {}
+            Update::Source(s) => {
+                assert!(s.last_error.is_none(), "{s:?}");
+                break;
+            }
+            other => panic!("unexpected update {other:?}"),
+        }
+    }
+    // The values are in; the cluster has not answered: no range query goes
+    // out.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(ranges.load(Ordering::SeqCst), 0, "a range query went out");
+    assert!(
+        rx.try_recv().is_err(),
+        "an update came before the gate opened"
+    );
+
+    cluster.give();
+    let mut charted = 0;
+    while charted < SERVICES.len() {
+        match next(&mut rx).await {
+            Update::SloSeries { .. } => charted += 1,
+            other => panic!("unexpected update {other:?}"),
+        }
+    }
+    assert!(ranges.load(Ordering::SeqCst) >= SERVICES.len());
 }

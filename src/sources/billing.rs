@@ -56,6 +56,8 @@ pub struct BillingSource {
     pub every: Duration,
     pub timeout: Duration,
     pub stale_after: u32,
+    /// The first fetch waits for this gate to open.
+    pub after: super::first_answers::FirstAnswers,
 }
 
 impl BillingSource {
@@ -159,6 +161,7 @@ pub async fn run_with(
         SourceStatus::new(SourceKind::Billing, &src.region, &src.name()).polled_every(src.every);
     let mut kept = Kept::default();
     let mut tick = super::ticker::Ticker::new(src.every, refresh);
+    src.after.opened().await;
     loop {
         tick.wait().await;
         let fetched = fetch_once(&src, &mut kept).await;

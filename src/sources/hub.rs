@@ -10,6 +10,7 @@ use tokio::task::JoinSet;
 
 use super::alertmanager::{AmSource, Member};
 use super::billing::{self, BillingSource};
+use super::first_answers::FirstAnswers;
 use super::fleet_metrics::{MetricsRegion, MetricsSource};
 use super::fleet_slo::{self, FleetSloSource};
 use super::kube::ClusterSource;
@@ -150,6 +151,7 @@ pub fn plan_for(cfg: &Config, context: Option<&str>, needs: &Needs) -> Plan {
                     timeout: p.timeout,
                     stale_after,
                     chart_points: if needs.charts { 120 } else { 0 },
+                    first: Default::default(),
                 }),
                 Err(e) => plan
                     .broken
@@ -288,6 +290,7 @@ pub fn cluster_sources(cfg: &Config, region: &config::Region, needs: &Needs) -> 
             probe_every: refresh.prometheus,
             timeout: Duration::from_secs(5),
             stale_after: refresh.stale_after_missed,
+            first: Default::default(),
         })
         .collect()
 }
@@ -398,21 +401,52 @@ fn billing_source(
         every: cfg.ui.refresh.billing,
         timeout: Duration::from_secs(20),
         stale_after,
+        after: Default::default(),
     }
 }
 
-/// Spawns every source of `plan` into `tasks`; each sends on `tx`.
+/// Spawns every source of `plan` into `tasks`, all at once (what a read
+/// command gathers); each sends on `tx`.
 pub fn spawn(plan: Plan, tx: &mpsc::Sender<Update>, tasks: &mut JoinSet<()>) {
-    spawn_with_refresh(plan, tx, tasks, &Arc::new(Notify::new()));
+    spawn_gated(
+        plan,
+        tx,
+        tasks,
+        &Arc::new(Notify::new()),
+        FirstAnswers::default(),
+    );
 }
 
-/// Like [`spawn`]; notifying `refresh` makes every polling source poll now.
+/// The console's sources: like [`spawn`], but the charts and the billing
+/// sources wait for every cluster's and Prometheus's first answer
+/// ([`super::first_answers`]); notifying `refresh` makes every polling
+/// source poll now.
 pub fn spawn_with_refresh(
     plan: Plan,
     tx: &mpsc::Sender<Update>,
     tasks: &mut JoinSet<()>,
     refresh: &Arc<Notify>,
 ) {
+    let first = FirstAnswers::expecting(plan.clusters.len() + plan.prometheus.len());
+    spawn_gated(plan, tx, tasks, refresh, first);
+}
+
+fn spawn_gated(
+    mut plan: Plan,
+    tx: &mpsc::Sender<Update>,
+    tasks: &mut JoinSet<()>,
+    refresh: &Arc<Notify>,
+    first: FirstAnswers,
+) {
+    for c in &mut plan.clusters {
+        c.first = first.slot();
+    }
+    for p in &mut plan.prometheus {
+        p.first = first.slot();
+    }
+    for b in &mut plan.billing {
+        b.after = first.clone();
+    }
     for s in plan.broken {
         let tx = tx.clone();
         tasks.spawn(async move {

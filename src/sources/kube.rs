@@ -49,6 +49,8 @@ pub struct ClusterSource {
     pub probe_every: Duration,
     pub timeout: Duration,
     pub stale_after: u32,
+    /// Given once every watch has listed, or at the first failure.
+    pub first: super::first_answers::Answer,
 }
 
 /// Runs every watcher of one cluster until `tx` closes. Never returns early
@@ -67,6 +69,7 @@ pub async fn run(src: ClusterSource, tx: mpsc::Sender<Update>) {
         interner: Arc::new(Mutex::new(Interner::default())),
         stale_after: src.stale_after,
         unsynced: Arc::new(AtomicUsize::new(0)),
+        first: src.first.clone(),
     };
     let client = loop {
         match client::client(src.kubeconfig.as_deref(), &src.context, src.timeout).await {

@@ -41,6 +41,8 @@ pub struct PromSource {
     pub stale_after: u32,
     /// Points per chart series over the last hour.
     pub chart_points: u32,
+    /// Given after the first instant queries; the charts wait for its gate.
+    pub first: super::first_answers::Answer,
 }
 
 /// Replaces `$region` with the region's label matcher; without a selector,
@@ -248,6 +250,10 @@ pub async fn run_with(
         updates.push(Update::Source(status.clone()));
         if !send_all(&tx, updates).await {
             return;
+        }
+        src.first.give();
+        if ok && src.chart_points > 0 {
+            src.first.gate().opened().await;
         }
         if ok && !send_all(&tx, poll_series(&src).await).await {
             return;

@@ -28,6 +28,8 @@ pub struct Target {
     /// Watches of the cluster whose first list has not completed: the
     /// cluster counts as watched (current however quiet) only at 0.
     pub unsynced: Arc<AtomicUsize>,
+    /// The cluster's first answer: every watch listed, or a failure.
+    pub first: crate::sources::first_answers::Answer,
 }
 
 impl Target {
@@ -50,10 +52,14 @@ impl Target {
                 Ok(()) => {
                     s.succeeded(Timestamp::now());
                     s.watching = self.unsynced.load(Ordering::Acquire) == 0;
+                    if s.watching {
+                        self.first.give();
+                    }
                 }
                 Err(e) => {
                     s.failed(e, self.stale_after);
                     s.watching = false;
+                    self.first.give();
                 }
             }
             s.clone()
