@@ -123,7 +123,7 @@ pub struct Cluster {
     /// every object except pods
     pub docs: BTreeMap<Kind, BTreeMap<Key, Arc<Value>>>,
     /// the JSON of each of `docs`, for lists
-    pub json: JsonCache,
+    pub json: Arc<JsonCache>,
     /// pods
     pub pods: BTreeMap<Key, Pod>,
     /// recent changes, oldest first
@@ -154,7 +154,7 @@ impl Cluster {
             clock,
             rv: 1,
             docs: BTreeMap::new(),
-            json: JsonCache::default(),
+            json: Arc::default(),
             pods: BTreeMap::new(),
             history: VecDeque::new(),
             floor: 0,

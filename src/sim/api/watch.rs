@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::super::cluster::{Change, Signal};
+use super::super::json_cache::JsonCache;
 use super::super::kind::Kind;
 use super::super::obj;
 use super::Ctx;
@@ -32,6 +33,8 @@ struct Filter {
     sel: Selector,
     table: bool,
     first: bool,
+    /// The cluster's document JSON, shared with its lists.
+    json: Arc<JsonCache>,
 }
 
 impl Filter {
@@ -42,6 +45,19 @@ impl Filter {
                 .as_deref()
                 .is_none_or(|n| obj::namespace(&ch.obj) == n)
             && self.sel.matches(ch.obj.as_ref())
+    }
+
+    /// A change's line: a stored document's JSON is written from the
+    /// cluster's cache, as lists write it (a pod's change carries a
+    /// document made for watchers alone: it is written directly).
+    fn change(&mut self, ch: &Change, now: i64) -> Bytes {
+        if self.table || ch.kind == Kind::Pod {
+            return self.line(ch.etype.as_str(), &ch.obj, now);
+        }
+        let mut out = format!("{{\"type\":\"{}\",\"object\":", ch.etype.as_str()).into_bytes();
+        self.json.write(&ch.obj, &mut out);
+        out.extend_from_slice(b"}\n");
+        Bytes::from(out)
     }
 
     fn line(&mut self, etype: &str, v: &Value, now: i64) -> Bytes {
@@ -96,6 +112,7 @@ pub fn serve(ctx: &Ctx, kind: Kind, ns: Option<&str>) -> Resp {
         sel,
         table,
         first: true,
+        json: ctx.lock().json.clone(),
     };
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(256);
     let mut lines: Vec<Bytes> = Vec::new();
@@ -109,7 +126,7 @@ pub fn serve(ctx: &Ctx, kind: Kind, ns: Option<&str>) -> Resp {
                 Some(chs) => {
                     for ch in &chs {
                         if f.wants(ch) {
-                            lines.push(f.line(ch.etype.as_str(), &ch.obj, now));
+                            lines.push(f.change(ch, now));
                         }
                     }
                     (sub, c.rv.max(rv), false)
@@ -187,7 +204,7 @@ async fn pump(
                     if ch.rv <= last { continue; }
                     last = ch.rv;
                     if !f.wants(&ch) { continue; }
-                    f.line(ch.etype.as_str(), &ch.obj, clock.now())
+                    f.change(&ch, clock.now())
                 }
                 Ok(Signal::Expire) | Err(RecvError::Lagged(_)) => {
                     let _ = tx.send(Ok(f.line("ERROR", &status::expired_status(), 0))).await;

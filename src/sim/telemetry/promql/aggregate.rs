@@ -1,7 +1,7 @@
 //! Aggregation operators: `sum`, `avg`, `min`, `max`, `count`, `topk`,
 //! `bottomk`, with `by` / `without`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use promql_parser::parser::{AggregateExpr, Expr, LabelModifier};
 
@@ -43,8 +43,8 @@ pub struct Grouping<'a> {
     /// A series' group, by the address of its labels in the store (FNV:
     /// hashed at every step for every series, where SipHash showed).
     of: fnv::FnvHashMap<usize, usize>,
-    ids: HashMap<Key<'a>, usize>,
-    keys: Vec<Key<'a>>,
+    /// The group keys; a group's id is its key's index.
+    keys: indexmap::IndexSet<Key<'a>>,
 }
 
 impl<'a> Grouping<'a> {
@@ -53,15 +53,7 @@ impl<'a> Grouping<'a> {
         if let Some(id) = self.of.get(&at) {
             return *id;
         }
-        let key = group_key(labels, &self.modifier);
-        let id = match self.ids.get(&key) {
-            Some(id) => *id,
-            None => {
-                self.keys.push(key.clone());
-                self.ids.insert(key, self.keys.len() - 1);
-                self.keys.len() - 1
-            }
-        };
+        let (id, _) = self.keys.insert_full(group_key(labels, &self.modifier));
         self.of.insert(at, id);
         id
     }
@@ -93,7 +85,7 @@ fn group_store<'a>(
         .into_iter()
         .enumerate()
         .filter(|(_, v)| !v.is_empty())
-        .filter_map(|(id, v)| Some((grouping.keys.get(id)?.clone(), v)))
+        .filter_map(|(id, v)| Some((grouping.keys.get_index(id)?.clone(), v)))
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
