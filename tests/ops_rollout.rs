@@ -19,6 +19,22 @@ fn image(sim: &Sim) -> String {
     )
 }
 
+/// `opsdeck rollback payments` to the previous revision in eu-west-1, with
+/// a short SLO check; it must succeed.
+fn roll_back_payments(sim: &Sim) -> Out {
+    let o = sim.opsdeck(&[
+        "rollback",
+        "payments",
+        "--region",
+        "eu-west-1",
+        "--yes",
+        "--verify-window",
+        "2s",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    o
+}
+
 fn revisions(sim: &Sim) -> Vec<String> {
     sim.kubectl("eu-west-1", &["rollout", "history", "deploy/payments"])
         .lines()
@@ -36,16 +52,7 @@ fn rollback_to_previous_and_to_a_revision_then_restart() {
     let sim = sim("10");
     let rev2_image = image(&sim);
     assert_eq!(revisions(&sim), ["1", "2"]);
-    let o = sim.opsdeck(&[
-        "rollback",
-        "payments",
-        "--region",
-        "eu-west-1",
-        "--yes",
-        "--verify-window",
-        "2s",
-    ]);
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let o = roll_back_payments(&sim);
     let rev1_image = image(&sim);
     assert_ne!(rev1_image, rev2_image, "the template of revision 1 is back");
     assert_eq!(
@@ -204,16 +211,7 @@ fn a_rollback_that_meets_a_racing_writer_reads_again_and_goes_on() {
     // rollback's PATCH, which carries the resourceVersion the plan read.
     let sim = sim_with("10", &["--fault", "eu-west-1:racing-writes=1"]);
     let rev2_image = image(&sim);
-    let o = sim.opsdeck(&[
-        "rollback",
-        "payments",
-        "--region",
-        "eu-west-1",
-        "--yes",
-        "--verify-window",
-        "2s",
-    ]);
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    roll_back_payments(&sim);
     assert_ne!(
         image(&sim),
         rev2_image,
