@@ -2,7 +2,8 @@
 //! (each wait about twice the last, with jitter, up to a cap) and return to
 //! their refresh interval after a success. Run on tokio's paused clock: the
 //! waits are measured in virtual time, so no assertion depends on the load
-//! of the machine.
+//! of the machine. Also: a billing source's first fetch waits for the
+//! console's first screen (on the real clock).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -13,6 +14,7 @@ use opsdeck::model::state::Update;
 use opsdeck::sources::alertmanager::{self, AmSource, Member};
 use opsdeck::sources::backoff::MAX_FACTOR;
 use opsdeck::sources::billing::{self, BillingSource, Kind};
+use opsdeck::sources::first_answers::FirstAnswers;
 use opsdeck::sources::prometheus::{self, PromSource, ServiceQueries};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -164,4 +166,39 @@ async fn billing_backs_off_and_a_success_starts_the_backoff_over() {
     assert_eq!(again[0].1.missed, 1);
     assert!(!again[0].1.stale, "{:?}", again[0].1);
     assert!(failing[2].1.stale, "never succeeded: stale");
+}
+
+/// In the console a billing source's first fetch waits for the first
+/// screen's sources ([`FirstAnswers`]); then it fetches (here: fails on a
+/// missing directory, which it reports). On the real clock: a paused one
+/// would jump to the gate's deadline.
+#[tokio::test]
+async fn billing_waits_for_the_first_screen_then_fetches() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = FirstAnswers::expecting_within(1, Duration::from_secs(600));
+    let cluster = first.slot();
+    let mut src = focus_source(&dir.path().join("missing"));
+    src.after = first;
+    let (tx, mut rx) = mpsc::channel(64);
+    let task = tokio::spawn(billing::run(src, tx));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        rx.try_recv().is_err(),
+        "billing fetched before the gate opened"
+    );
+    cluster.give();
+    let update = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let Update::Source(s) = update else {
+        panic!("{update:?}")
+    };
+    assert!(
+        s.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("missing")),
+        "{s:?}"
+    );
+    task.abort();
 }
