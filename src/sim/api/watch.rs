@@ -54,14 +54,10 @@ impl Filter {
         if self.table || ch.kind == Kind::Pod {
             return self.line(ch.etype.as_str(), &ch.obj, now);
         }
-        let mut out = format!("{{\"type\":\"{}\",\"object\":", ch.etype.as_str()).into_bytes();
-        self.json.write(&ch.obj, &mut out);
-        out.extend_from_slice(b"}\n");
-        Bytes::from(out)
+        framed(ch.etype.as_str(), |out| self.json.write(&ch.obj, out))
     }
 
     fn line(&mut self, etype: &str, v: &Value, now: i64) -> Bytes {
-        let mut out = format!("{{\"type\":\"{etype}\",\"object\":").into_bytes();
         if self.table && etype != "BOOKMARK" && etype != "ERROR" {
             let t = table::table(
                 self.kind,
@@ -71,13 +67,23 @@ impl Filter {
                 self.first,
             );
             self.first = false;
-            let _ = serde_json::to_writer(&mut out, &t);
-        } else {
-            let _ = serde_json::to_writer(&mut out, v);
+            return framed(etype, |out| {
+                let _ = serde_json::to_writer(out, &t);
+            });
         }
-        out.extend_from_slice(b"}\n");
-        Bytes::from(out)
+        framed(etype, |out| {
+            let _ = serde_json::to_writer(out, v);
+        })
     }
+}
+
+/// One watch event line: `{"type":ETYPE,"object":...}` and a newline, the
+/// object written by `object`.
+fn framed(etype: &str, object: impl FnOnce(&mut Vec<u8>)) -> Bytes {
+    let mut out = format!("{{\"type\":\"{etype}\",\"object\":").into_bytes();
+    object(&mut out);
+    out.extend_from_slice(b"}\n");
+    Bytes::from(out)
 }
 
 fn bookmark(kind: Kind, rv: u64, initial_end: bool) -> Value {

@@ -225,19 +225,14 @@ impl History {
     /// Samples in `(start, end]`, without staleness markers.
     pub fn range(&self, start_excl: i64, end_incl: i64) -> Vec<(i64, f64)> {
         let mut out = Vec::new();
-        self.range_into(start_excl, end_incl, &mut out);
+        let from = self.samples.partition_point(|(t, _)| *t <= start_excl);
+        self.range_from_into(from, end_incl, &mut out);
         out
     }
 
-    /// [`Self::range`] into `buf` (cleared first), so a query over many
-    /// series reuses one buffer.
-    pub fn range_into(&self, start_excl: i64, end_incl: i64, buf: &mut Vec<(i64, f64)>) {
-        let from = self.samples.partition_point(|(t, _)| *t <= start_excl);
-        self.range_from_into(from, end_incl, buf);
-    }
-
-    /// The samples from index `from` up to `end_incl`, without staleness
-    /// markers, into `buf` (cleared first).
+    /// The samples from index `from` (see [`Self::seek`]) up to `end_incl`,
+    /// without staleness markers, into `buf` (cleared first), so a query
+    /// over many series reuses one buffer.
     pub fn range_from_into(&self, from: usize, end_incl: i64, buf: &mut Vec<(i64, f64)>) {
         buf.clear();
         buf.extend(

@@ -22,8 +22,6 @@ pub struct Group {
     fresh: Vec<(Labels, History)>,
     /// label name → value → positions; every label but `__name__`.
     postings: HashMap<String, HashMap<String, Postings>>,
-    /// Whether the series changed since `postings` was built.
-    dirty: bool,
 }
 
 impl Group {
@@ -36,7 +34,6 @@ impl Group {
     /// Adds a series first seen in this scrape; `settle` files it.
     pub fn add(&mut self, labels: Labels, history: History) {
         self.fresh.push((labels, history));
-        self.dirty = true;
     }
 
     /// Every series, fresh ones included.
@@ -50,7 +47,8 @@ impl Group {
     /// Files the fresh series, drops the empty ones and rebuilds the index
     /// when anything changed.
     pub fn settle(&mut self) {
-        if !self.fresh.is_empty() {
+        let grew = !self.fresh.is_empty();
+        if grew {
             self.series.append(&mut self.fresh);
             self.series.sort_by(|a, b| a.0.cmp(&b.0));
             // The same labels twice in one scrape: one series, its samples
@@ -67,13 +65,12 @@ impl Group {
         }
         let before = self.series.len();
         self.series.retain(|(_, h)| !h.samples.is_empty());
-        if self.dirty || self.series.len() != before {
+        if grew || self.series.len() != before {
             self.reindex();
         }
     }
 
     fn reindex(&mut self) {
-        self.dirty = false;
         self.postings.clear();
         if self.series.len() < INDEX_FROM {
             return;
